@@ -1,0 +1,73 @@
+package io.surge;
+
+import io.surge.config.ConfigException;
+import io.surge.config.ConfigSource;
+import io.surge.config.SurgeConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** The command line: {@code surge run [--roles ingest,worker,query] [--config conf/surge.json]}. */
+@Command(name = "surge", mixinStandardHelpOptions = true, version = "surge 0.1.0",
+    description = "Reactive CloudEvents ingestion: HTTP and Kafka in, Postgres and Redis out.",
+    subcommands = Surge.Run.class)
+public final class Surge {
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Surge()).execute(args));
+  }
+
+  /** Reads {@code --config} (or SURGE_CONFIG, or ./conf/surge.json, or the bundled defaults) plus the environment. */
+  public static SurgeConfig loadConfig(Path file, String roles) {
+    Path path = file;
+    if (path == null && System.getenv("SURGE_CONFIG") != null) {
+      path = Path.of(System.getenv("SURGE_CONFIG"));
+    }
+    if (path == null && Files.isRegularFile(Path.of("conf", "surge.json"))) {
+      path = Path.of("conf", "surge.json");
+    }
+    ConfigSource source = ConfigSource.load(path, System.getenv());
+    if (roles != null) {
+      source = source.with("roles", roles, "--roles");
+    }
+    return SurgeConfig.from(source);
+  }
+
+  @Command(name = "run", description = "Run the given roles in this process until interrupted.")
+  static final class Run implements Callable<Integer> {
+    @Option(names = "--roles", description = "Comma-separated roles: ingest, worker, query (default: SURGE_ROLES or all).")
+    String roles;
+
+    @Option(names = "--config", description = "Configuration file (default: SURGE_CONFIG, ./conf/surge.json or built-in).")
+    Path config;
+
+    @Override
+    public Integer call() {
+      SurgeConfig surgeConfig;
+      try {
+        surgeConfig = loadConfig(config, roles);
+      } catch (ConfigException e) {
+        System.err.println("surge: " + e.getMessage());
+        return 2;
+      }
+      SurgeNode node;
+      try {
+        node = SurgeNode.start(surgeConfig).await();
+      } catch (Exception e) {
+        System.err.println("surge: could not start: " + e.getMessage());
+        return 1;
+      }
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> node.stop().await(), "surge-shutdown"));
+      try {
+        Thread.currentThread().join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package io.surge.ingest;
+
+import io.surge.cloudevents.CloudEvent;
+import io.surge.cloudevents.KafkaBinding;
+import io.surge.http.Problems;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.RecordMetadata;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Sends events to Kafka and completes once Kafka acknowledged all of them (acks=all, idempotent producer).
+ *
+ * <p>Sends run on the event loop: the producer is built with {@code max.block.ms=0}, so {@code send} never
+ * waits for metadata or buffer space; it fails fast instead, which answers 503.
+ */
+public final class EventPublisher {
+  private final Producer<byte[], byte[]> producer;
+  private final String topic;
+  private final InflightLimit inflight;
+  private final int retryAfterSeconds;
+
+  public EventPublisher(Producer<byte[], byte[]> producer, String topic, InflightLimit inflight, int retryAfterSeconds) {
+    this.producer = producer;
+    this.topic = topic;
+    this.inflight = inflight;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  /** The Kafka position of each event, in request order. */
+  public Future<List<RecordMetadata>> publish(List<CloudEvent> events) {
+    if (events.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    if (!inflight.tryAcquire(events.size())) {
+      return Future.failedFuture(Problems.overloaded(
+          "too many events in flight to Kafka on this instance; retry shortly", retryAfterSeconds));
+    }
+    Acknowledgements acks = new Acknowledgements(events.size(), Vertx.currentContext());
+    for (int i = 0; i < events.size(); i++) {
+      int index = i;
+      try {
+        producer.send(KafkaBinding.toRecord(topic, events.get(i)), (metadata, error) -> acks.record(index, metadata, error));
+      } catch (RuntimeException e) {
+        acks.record(index, null, e);
+      }
+    }
+    return acks.promise.future();
+  }
+
+  /** Collects the acknowledgements from the producer thread; the last one completes the promise on its context. */
+  private final class Acknowledgements {
+    final Promise<List<RecordMetadata>> promise = Promise.promise();
+    final RecordMetadata[] results;
+    final AtomicInteger remaining;
+    final Context context;
+    volatile Throwable failure;
+
+    Acknowledgements(int count, Context context) {
+      this.results = new RecordMetadata[count];
+      this.remaining = new AtomicInteger(count);
+      this.context = context;
+    }
+
+    void record(int index, RecordMetadata metadata, Throwable error) {
+      if (error != null) {
+        failure = error;
+      } else {
+        results[index] = metadata;
+      }
+      if (remaining.decrementAndGet() == 0) {
+        inflight.release(results.length);
+        context.runOnContext(v -> complete());
+      }
+    }
+
+    private void complete() {
+      Throwable error = failure;
+      if (error == null) {
+        promise.complete(Arrays.asList(results));
+      } else {
+        promise.fail(Problems.fromKafka(error, retryAfterSeconds));
+      }
+    }
+  }
+}

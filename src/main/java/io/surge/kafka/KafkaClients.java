@@ -1,0 +1,49 @@
+package io.surge.kafka;
+
+import io.surge.config.SurgeConfig.KafkaConfig;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** Kafka clients configured the one way Surge needs them. */
+public final class KafkaClients {
+  private KafkaClients() {}
+
+  /**
+   * Durable (acks=all, idempotent) and never blocking its caller: {@code max.block.ms=0} makes a send without
+   * metadata or buffer space fail at once, so event loops may call {@code send} directly.
+   */
+  public static Producer<byte[], byte[]> eventProducer(KafkaConfig config, String clientId) {
+    Map<String, Object> props = new HashMap<>();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
+    props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 0);
+    props.put(ProducerConfig.LINGER_MS_CONFIG, config.lingerMs());
+    props.put(ProducerConfig.BATCH_SIZE_CONFIG, config.batchBytes());
+    props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, config.compression());
+    props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, config.requestTimeoutMs());
+    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, config.deliveryTimeoutMs());
+    // Metadata of an idle topic would be dropped after 5 minutes, making the next send fail fast; keep it a day.
+    props.put(ProducerConfig.METADATA_MAX_IDLE_CONFIG, 86_400_000);
+    props.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
+    return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  public static Admin admin(KafkaConfig config, String clientId) {
+    return Admin.create(Map.of(
+        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap(),
+        AdminClientConfig.CLIENT_ID_CONFIG, clientId,
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, config.requestTimeoutMs(),
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Math.max(config.requestTimeoutMs(), 5000),
+        AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000));
+  }
+}

@@ -1,0 +1,35 @@
+package io.surge.testing;
+
+import io.surge.SurgeNode;
+import io.surge.config.ConfigSource;
+import io.surge.config.SurgeConfig;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/** Starts a Surge node for a test: bundled defaults, a free HTTP port, a topic of its own, plus overrides. */
+public final class TestSurge {
+  private TestSurge() {}
+
+  public static String uniqueTopic(String prefix) {
+    return prefix + "." + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  public static SurgeConfig config(String bootstrap, String topic, Map<String, String> overrides) {
+    Map<String, String> env = new HashMap<>();
+    env.put("SURGE_ROLES", "ingest");
+    env.put("SURGE_HTTP_HOST", "127.0.0.1");
+    env.put("SURGE_HTTP_PORT", "0");
+    env.put("SURGE_HTTP_INSTANCES", "1");
+    env.put("SURGE_KAFKA_BOOTSTRAP", bootstrap);
+    env.put("SURGE_KAFKA_TOPIC", topic);
+    env.put("SURGE_KAFKA_PARTITIONS", "3");
+    env.putAll(overrides);
+    return SurgeConfig.from(ConfigSource.load(null, env));
+  }
+
+  public static SurgeNode start(String bootstrap, String topic, Map<String, String> overrides) {
+    return SurgeNode.start(config(bootstrap, topic, overrides)).await();
+  }
+}
