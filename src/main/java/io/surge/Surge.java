@@ -9,6 +9,7 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** The command line: {@code surge run [--roles ingest,worker,query] [--config conf/surge.json]}. */
@@ -22,15 +23,15 @@ public final class Surge {
   }
 
   /** Reads {@code --config} (or SURGE_CONFIG, or ./conf/surge.json, or the bundled defaults) plus the environment. */
-  public static SurgeConfig loadConfig(Path file, String roles) {
+  public static SurgeConfig loadConfig(Path file, String roles, Map<String, String> env) {
     Path path = file;
-    if (path == null && System.getenv("SURGE_CONFIG") != null) {
-      path = Path.of(System.getenv("SURGE_CONFIG"));
+    if (path == null && env.get("SURGE_CONFIG") != null) {
+      path = Path.of(env.get("SURGE_CONFIG"));
     }
     if (path == null && Files.isRegularFile(Path.of("conf", "surge.json"))) {
       path = Path.of("conf", "surge.json");
     }
-    ConfigSource source = ConfigSource.load(path, System.getenv());
+    ConfigSource source = ConfigSource.load(path, env);
     if (roles != null) {
       source = source.with("roles", roles, "--roles");
     }
@@ -49,7 +50,7 @@ public final class Surge {
     public Integer call() {
       SurgeConfig surgeConfig;
       try {
-        surgeConfig = loadConfig(config, roles);
+        surgeConfig = loadConfig(config, roles, System.getenv());
       } catch (ConfigException e) {
         System.err.println("surge: " + e.getMessage());
         return 2;

@@ -29,6 +29,7 @@ public final class SurgeNode {
   private final SurgeConfig config;
   private final List<AutoCloseable> clients = new ArrayList<>();
   private final List<IngestVerticle> ingest = new ArrayList<>();
+  private InflightLimit inflight;
 
   private SurgeNode(Vertx vertx, SurgeConfig config) {
     this.vertx = vertx;
@@ -60,8 +61,8 @@ public final class SurgeNode {
     SurgeConfig.KafkaConfig kafka = config.kafka();
     Admin admin = track(KafkaClients.admin(kafka, "surge-ingest-admin"));
     Producer<byte[], byte[]> producer = track(KafkaClients.eventProducer(kafka, "surge-ingest"));
-    EventPublisher publisher = new EventPublisher(producer, kafka.topic(),
-        new InflightLimit(config.ingest().maxInflightEvents()), config.ingest().retryAfterSeconds());
+    inflight = new InflightLimit(config.ingest().maxInflightEvents());
+    EventPublisher publisher = new EventPublisher(producer, kafka.topic(), inflight, config.ingest().retryAfterSeconds());
     HealthRoutes health = new HealthRoutes().check("kafka", new KafkaReadiness(vertx, admin, 2000));
     return KafkaTopics.ensure(vertx, admin, kafka.topic(), kafka.partitions(), kafka.replicationFactor(), kafka.startupTimeoutMs())
         .compose(v -> KafkaTopics.awaitMetadata(vertx, producer, kafka.topic(), kafka.startupTimeoutMs()))
@@ -82,6 +83,11 @@ public final class SurgeNode {
     synchronized (ingest) {
       return ingest.isEmpty() ? -1 : ingest.get(0).actualPort();
     }
+  }
+
+  /** Events sent to Kafka and not yet acknowledged, or 0 without the ingest role. */
+  public int inflightEvents() {
+    return inflight == null ? 0 : inflight.inflight();
   }
 
   public Vertx vertx() {

@@ -128,17 +128,29 @@ final class CloudEventValidator {
   private static boolean isUriReference(String s) {
     try {
       new URI(s);
-      return true;
+      return isAscii(s);
     } catch (URISyntaxException e) {
       return false;
     }
   }
 
+  /** RFC 3986 section 4.3 absolute-URI: a scheme and no fragment. */
   private static boolean isAbsoluteUri(String s) {
     try {
-      return new URI(s).isAbsolute();
+      URI uri = new URI(s);
+      return uri.isAbsolute() && uri.getRawFragment() == null && isAscii(s);
     } catch (URISyntaxException e) {
       return false;
     }
+  }
+
+  /** java.net.URI also takes non-ASCII letters (IRIs, RFC 3987); RFC 3986 needs them percent-encoded. */
+  private static boolean isAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -170,7 +170,9 @@ public final class JsonEventFormat {
       case START_ARRAY -> "an array";
       case VALUE_NUMBER_FLOAT -> "a fractional number";
       case VALUE_NULL -> "null";
-      default -> "a " + t.asString();
+      case VALUE_STRING -> "a string";
+      case VALUE_NUMBER_INT -> "a number";
+      default -> "a boolean";
     };
   }
 

@@ -26,10 +26,9 @@ public final class MediaType {
     return essence(value) != null;
   }
 
-  /** JSON media types: application/json, text/json and any {@code +json} suffix. */
+  /** JSON media types as json-format 3.1 defines them: a subtype of {@code json} or ending in {@code +json}. */
   public static boolean isJson(String essence) {
-    return essence != null
-        && (essence.equals("application/json") || essence.equals("text/json") || essence.endsWith("+json"));
+    return essence != null && (essence.endsWith("/json") || essence.endsWith("+json"));
   }
 
   /** The value of parameter {@code name} (lowercase), unquoted, or null. Assumes a valid media type. */

@@ -39,6 +39,14 @@ public final class EmbeddedKafka implements AutoCloseable {
     return kafka;
   }
 
+  /** A broker alone, for benchmarks: {@code java ... EmbeddedKafka <dir> [port]}; prints its bootstrap address. */
+  public static void main(String[] args) throws Exception {
+    EmbeddedKafka kafka = start(Path.of(args[0]), args.length > 1 ? Integer.parseInt(args[1]) : 0);
+    Runtime.getRuntime().addShutdownHook(new Thread(kafka::close));
+    System.out.println("kafka bootstrap " + kafka.bootstrap());
+    Thread.currentThread().join();
+  }
+
   public String bootstrap() {
     return "127.0.0.1:" + brokerPort;
   }

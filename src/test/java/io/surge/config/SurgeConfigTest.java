@@ -1,0 +1,113 @@
+package io.surge.config;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.surge.config.SurgeConfig.Role;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Map;
+
+import static io.surge.config.ConfigSourceTest.assertOneLineNaming;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The typed configuration: the bundled defaults start, env overrides land, bad values fail start-up clearly. */
+class SurgeConfigTest {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void bundledDefaultsAreValid() {
+    SurgeConfig config = SurgeConfig.from(ConfigSource.load(null, Map.of()));
+
+    assertEquals(EnumSet.allOf(Role.class), config.roles());
+    assertEquals(8080, config.http().port());
+    assertEquals(Runtime.getRuntime().availableProcessors(), config.http().instances(), "0 means one per core");
+    assertEquals("surge.events", config.kafka().topic());
+    assertEquals(5000, config.kafka().deliveryTimeoutMs());
+    assertEquals(4 << 20, config.ingest().maxBodyBytes());
+  }
+
+  @Test
+  void environmentOverridesTheBundledDefaults() {
+    SurgeConfig config = SurgeConfig.from(ConfigSource.load(null, Map.of(
+        "SURGE_HTTP_PORT", "9090",
+        "SURGE_ROLES", " Ingest , worker",
+        "SURGE_INGEST_MAX_BODY_BYTES", "1000",
+        "SURGE_KAFKA_COMPRESSION", "zstd",
+        "SURGE_PG_URL", "postgres://db.internal:5433/x")));
+
+    assertEquals(9090, config.http().port());
+    assertEquals(EnumSet.of(Role.INGEST, Role.WORKER), config.roles());
+    assertEquals(1000, config.ingest().maxBodyBytes());
+    assertEquals("zstd", config.kafka().compression());
+    assertEquals("postgres://db.internal:5433/x", config.pgUrl());
+  }
+
+  @ParameterizedTest(name = "{0}={1}")
+  @CsvSource(delimiter = '|', value = {
+      "SURGE_HTTP_PORT|abc",
+      "SURGE_HTTP_PORT|70000",
+      "SURGE_HTTP_INSTANCES|-1",
+      "SURGE_ROLES|bogus",
+      "SURGE_ROLES|ingest,,worker",
+      "SURGE_KAFKA_TOPIC|bad topic",
+      "SURGE_KAFKA_COMPRESSION|brotli",
+      "SURGE_KAFKA_DELIVERY_TIMEOUT_MS|3004",
+      "SURGE_KAFKA_PARTITIONS|0",
+      "SURGE_PG_URL|mysql://127.0.0.1/surge",
+      "SURGE_REDIS_URL|127.0.0.1:6379",
+      "SURGE_REDIS_URL|redis://[bad",
+      "SURGE_INGEST_MAX_JSON_DEPTH|1",
+      "SURGE_INGEST_MAX_BATCH_EVENTS|9999999999"})
+  void badOverrideFailsNamingTheVariable(String envName, String value) {
+    ConfigSource source = ConfigSource.load(null, Map.of(envName, value));
+
+    ConfigException e = assertThrows(ConfigException.class, () -> SurgeConfig.from(source));
+
+    assertOneLineNaming(e, envName);
+  }
+
+  @Test
+  void deliveryTimeoutAtLingerPlusRequestIsValid() {
+    // bundled: lingerMs 5, requestTimeoutMs 3000
+    SurgeConfig config = SurgeConfig.from(ConfigSource.load(null, Map.of("SURGE_KAFKA_DELIVERY_TIMEOUT_MS", "3005")));
+
+    assertEquals(3005, config.kafka().deliveryTimeoutMs());
+  }
+
+  @Test
+  void deliveryTimeoutBelowLingerPlusRequestInTheFileNamesTheKey() throws IOException {
+    // given a file whose delivery timeout is shorter than linger + request (5 + 3000)
+    Path file = bundledWith("kafka", "deliveryTimeoutMs", 3000);
+
+    // when
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> SurgeConfig.from(ConfigSource.load(file, Map.of())));
+
+    // then
+    assertOneLineNaming(e, "kafka.deliveryTimeoutMs in " + file);
+    assertTrue(e.getMessage().contains("3005"), e::getMessage);
+  }
+
+  /** The bundled conf/surge.json with one value changed, written to a temporary file. */
+  private Path bundledWith(String section, String key, int value) throws IOException {
+    ObjectMapper mapper = new ObjectMapper();
+    try (InputStream in = SurgeConfigTest.class.getResourceAsStream("/conf/surge.json")) {
+      ObjectNode root = (ObjectNode) mapper.readTree(in);
+      ((ObjectNode) root.get(section)).put(key, value);
+      Path file = dir.resolve("surge.json");
+      mapper.writeValue(file.toFile(), root);
+      return file;
+    }
+  }
+}
