@@ -104,7 +104,11 @@ public final class JsonEventFormat {
         }
         data = DataMember.read(p, json, t);
       } else if (name.equals("data_base64")) {
-        base64 = readBase64(p, t, draft);
+        byte[] decoded = readBase64(p, t, draft);
+        if (base64 != null && decoded != null) {
+          draft.problem("member 'data_base64' appears more than once");
+        }
+        base64 = base64 == null ? decoded : base64;
       } else {
         readAttribute(p, name, t, draft);
       }

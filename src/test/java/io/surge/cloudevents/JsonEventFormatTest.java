@@ -112,6 +112,17 @@ class JsonEventFormatTest {
   }
 
   @Test
+  void repeatedDataBase64IsAProblemNotAnOverwrite() {
+    // given two data_base64 members
+    String body = "{" + ATTRIBUTES + ",\"data_base64\":\"AAE=\",\"data_base64\":\"AgM=\"}";
+
+    // when validated, then the repetition is named
+    InvalidEventException e = assertThrows(InvalidEventException.class,
+        () -> format.readEvent(body.getBytes(StandardCharsets.UTF_8)).toEvent());
+    assertTrue(e.reasons().stream().anyMatch(r -> r.contains("data_base64")), e.reasons()::toString);
+  }
+
+  @Test
   void emptyBatchIsValid() {
     assertEquals(List.of(), format.readBatch(utf8("[ ]")));
   }
