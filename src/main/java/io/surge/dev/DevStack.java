@@ -54,7 +54,7 @@ public final class DevStack {
       return;
     }
     SurgeNode node = SurgeNode.start(config).await();
-    engines.push(() -> node.stop().await());
+    register(() -> node.stop().await());
     long readyMs = (System.nanoTime() - started) / 1_000_000;
     System.out.printf("%nSurge dev stack ready in %d ms%n  HTTP      http://127.0.0.1:%d  (POST /v1/events, GET /health/ready)%n"
             + "  Kafka     %s  topic %s%n  Postgres  %s%n  Redis     %s%n  Data      %s%nCtrl-C stops everything.%n%n",
