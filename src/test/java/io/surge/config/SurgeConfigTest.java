@@ -62,7 +62,7 @@ class SurgeConfigTest {
       "SURGE_ROLES|ingest,,worker",
       "SURGE_KAFKA_TOPIC|bad topic",
       "SURGE_KAFKA_COMPRESSION|brotli",
-      "SURGE_KAFKA_DELIVERY_TIMEOUT_MS|3004",
+      "SURGE_KAFKA_DELIVERY_TIMEOUT_MS|3000",
       "SURGE_KAFKA_PARTITIONS|0",
       "SURGE_PG_URL|mysql://127.0.0.1/surge",
       "SURGE_REDIS_URL|127.0.0.1:6379",
@@ -79,8 +79,9 @@ class SurgeConfigTest {
 
   @Test
   void deliveryTimeoutAtLingerPlusRequestIsValid() {
-    // bundled: lingerMs 5, requestTimeoutMs 3000
-    SurgeConfig config = SurgeConfig.from(ConfigSource.load(null, Map.of("SURGE_KAFKA_DELIVERY_TIMEOUT_MS", "3005")));
+    // bundled requestTimeoutMs 3000, linger set to 5
+    SurgeConfig config = SurgeConfig.from(ConfigSource.load(null,
+        Map.of("SURGE_KAFKA_LINGER_MS", "5", "SURGE_KAFKA_DELIVERY_TIMEOUT_MS", "3005")));
 
     assertEquals(3005, config.kafka().deliveryTimeoutMs());
   }
@@ -92,7 +93,7 @@ class SurgeConfigTest {
 
     // when
     ConfigException e = assertThrows(ConfigException.class,
-        () -> SurgeConfig.from(ConfigSource.load(file, Map.of())));
+        () -> SurgeConfig.from(ConfigSource.load(file, Map.of("SURGE_KAFKA_LINGER_MS", "5"))));
 
     // then
     assertOneLineNaming(e, "kafka.deliveryTimeoutMs in " + file);
