@@ -1,17 +1,33 @@
 package io.surge;
 
+import io.surge.cache.RedisGate;
 import io.surge.config.SurgeConfig;
+import io.surge.config.SurgeConfig.IngressTopic;
 import io.surge.config.SurgeConfig.Role;
+import io.surge.db.Migrations;
+import io.surge.db.Postgres;
+import io.surge.http.HttpVerticle;
 import io.surge.ingest.EventPublisher;
 import io.surge.ingest.InflightLimit;
-import io.surge.ingest.IngestVerticle;
+import io.surge.ingest.IngestRoutes;
+import io.surge.ingest.PersistedWaits;
 import io.surge.kafka.KafkaClients;
 import io.surge.kafka.KafkaReadiness;
 import io.surge.kafka.KafkaTopics;
 import io.surge.ops.HealthRoutes;
+import io.surge.pipeline.CacheWriter;
+import io.surge.pipeline.DeadLetters;
+import io.surge.pipeline.EventRecordDecoder;
+import io.surge.pipeline.EventWorker;
+import io.surge.pipeline.EventWriter;
+import io.surge.query.QueryRoutes;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.sqlclient.Pool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
@@ -19,17 +35,30 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 
-/** One Surge process: a Vert.x instance, the shared clients, and the verticles of the configured roles. */
+/**
+ * One Surge process: a Vert.x instance, the shared clients, and the parts of the configured roles. The HTTP
+ * roles (ingest, query) share one server; the worker role runs consumer threads.
+ */
 public final class SurgeNode {
   private static final Logger LOG = LoggerFactory.getLogger(SurgeNode.class);
 
   private final Vertx vertx;
   private final SurgeConfig config;
   private final List<AutoCloseable> clients = new ArrayList<>();
-  private final List<IngestVerticle> ingest = new ArrayList<>();
+  private final List<HttpVerticle> http = new ArrayList<>();
+  private final List<Consumer<Router>> routes = new ArrayList<>();
+  private final List<EventWorker> workers = new ArrayList<>();
+  private final List<Thread> workerThreads = new ArrayList<>();
+  private final HealthRoutes health = new HealthRoutes();
   private InflightLimit inflight;
+  private PersistedWaits waits;
+  private Pool pool;
+  private Redis redis;
 
   private SurgeNode(Vertx vertx, SurgeConfig config) {
     this.vertx = vertx;
@@ -44,17 +73,33 @@ public final class SurgeNode {
   }
 
   private Future<Void> startRoles() {
-    Future<Void> started = Future.succeededFuture();
-    for (Role role : config.roles()) {
-      started = started.compose(v -> switch (role) {
-        case INGEST -> startIngest();
-        case WORKER, QUERY -> {
-          LOG.warn("role {} is not part of this build yet; skipping it", role.name().toLowerCase());
-          yield Future.succeededFuture();
-        }
-      });
+    boolean needsDatabase = config.roles().contains(Role.WORKER) || config.roles().contains(Role.QUERY);
+    Future<Void> started = needsDatabase ? startDatabase() : Future.succeededFuture();
+    if (config.roles().contains(Role.INGEST)) {
+      started = started.compose(v -> startIngest());
     }
-    return started;
+    if (config.roles().contains(Role.WORKER)) {
+      started = started.compose(v -> startWorkers());
+    }
+    if (config.roles().contains(Role.QUERY)) {
+      started = started.compose(v -> startQuery());
+    }
+    return started.compose(v -> routes.isEmpty() ? Future.succeededFuture() : startHttp());
+  }
+
+  private Future<Void> startDatabase() {
+    return Postgres.ensureDatabase(vertx, config.pg().url())
+        .compose(v -> {
+          pool = Postgres.pool(vertx, config.pg().url(), config.pg().poolSize());
+          redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.redis().url())
+              .setMaxPoolSize(8).setMaxPoolWaiting(1024));
+          health.check("postgres", () -> pool.query("SELECT 1").execute());
+          return Migrations.apply(pool);
+        })
+        .onSuccess(version -> LOG.info("postgres schema at version {}", version))
+        .recover(e -> Future.failedFuture(new IllegalStateException(
+            "Postgres at " + config.pg().url() + " is not usable: " + e.getMessage(), e)))
+        .mapEmpty();
   }
 
   private Future<Void> startIngest() {
@@ -63,25 +108,73 @@ public final class SurgeNode {
     Producer<byte[], byte[]> producer = track(KafkaClients.eventProducer(kafka, "surge-ingest"));
     inflight = new InflightLimit(config.ingest().maxInflightEvents());
     EventPublisher publisher = new EventPublisher(producer, kafka.topic(), inflight, config.ingest().retryAfterSeconds());
-    HealthRoutes health = new HealthRoutes().check("kafka", new KafkaReadiness(vertx, admin, 2000));
+    health.check("kafka", new KafkaReadiness(vertx, admin, 2000));
+    waits = PersistedWaits.start(vertx, config.pg().url(), kafka.topic());
+    routes.add(new IngestRoutes(config.ingest(), publisher, waits));
     return KafkaTopics.ensure(vertx, admin, kafka.topic(), kafka.partitions(), kafka.replicationFactor(), kafka.startupTimeoutMs())
         .compose(v -> KafkaTopics.awaitMetadata(vertx, producer, kafka.topic(), kafka.startupTimeoutMs()))
-        .compose(partitions -> vertx.deployVerticle(() -> {
-          IngestVerticle verticle = new IngestVerticle(config, publisher, health);
-          synchronized (ingest) {
-            ingest.add(verticle);
-          }
-          return verticle;
-        }, new DeploymentOptions().setInstances(config.http().instances())))
-        .onSuccess(id -> LOG.info("ingest listening on http://{}:{} ({} event loops), topic {} at {}",
-            config.http().host(), httpPort(), config.http().instances(), kafka.topic(), kafka.bootstrap()))
         .mapEmpty();
   }
 
-  /** The port the ingest HTTP server listens on, or -1 without the ingest role. */
+  private Future<Void> startWorkers() {
+    SurgeConfig.KafkaConfig kafka = config.kafka();
+    SurgeConfig.PipelineConfig pipeline = config.pipeline();
+    Admin admin = track(KafkaClients.admin(kafka, "surge-worker-admin"));
+    Producer<byte[], byte[]> dlqProducer = track(KafkaClients.eventProducer(kafka, "surge-dlq"));
+    List<String> topics = new ArrayList<>(List.of(kafka.topic()));
+    Map<String, IngressTopic> raw = new HashMap<>();
+    for (IngressTopic t : pipeline.ingressTopics()) {
+      topics.add(t.name());
+      if (t.raw()) {
+        raw.put(t.name(), t);
+      }
+    }
+    DeadLetters deadLetters = new DeadLetters(dlqProducer, pipeline.dlqTopic());
+    EventWriter writer = new EventWriter(pool);
+    CacheWriter cache = new CacheWriter(redis, config.redis());
+    EventRecordDecoder decoder = new EventRecordDecoder(raw, config.ingest().maxJsonDepth());
+    return KafkaTopics.ensure(vertx, admin, kafka.topic(), kafka.partitions(), kafka.replicationFactor(), kafka.startupTimeoutMs())
+        .compose(v -> KafkaTopics.ensure(vertx, admin, pipeline.dlqTopic(), kafka.partitions(), kafka.replicationFactor(), kafka.startupTimeoutMs()))
+        .compose(v -> KafkaTopics.awaitMetadata(vertx, dlqProducer, pipeline.dlqTopic(), kafka.startupTimeoutMs()))
+        .onSuccess(v -> {
+          for (int i = 0; i < pipeline.consumers(); i++) {
+            EventWorker worker = new EventWorker(
+                KafkaClients.workerConsumer(kafka, pipeline.groupId(), "surge-worker-" + i, pipeline.maxPollRecords()),
+                topics, kafka.topic(), decoder, deadLetters, writer, cache, pipeline.backoffMinMs(), pipeline.backoffMaxMs());
+            Thread thread = new Thread(worker, "surge-worker-" + i);
+            workers.add(worker);
+            workerThreads.add(thread);
+            thread.start();
+          }
+          LOG.info("{} worker(s) consuming {} (group {}), dead letters to {}", pipeline.consumers(), topics,
+              pipeline.groupId(), pipeline.dlqTopic());
+        })
+        .mapEmpty();
+  }
+
+  private Future<Void> startQuery() {
+    routes.add(new QueryRoutes(pool, new RedisGate(redis), config.redis(), config.query())::mount);
+    return Future.succeededFuture();
+  }
+
+  private Future<Void> startHttp() {
+    routes.add(health::mount);
+    return vertx.deployVerticle(() -> {
+          HttpVerticle verticle = new HttpVerticle(config.http(), routes);
+          synchronized (http) {
+            http.add(verticle);
+          }
+          return verticle;
+        }, new DeploymentOptions().setInstances(config.http().instances()))
+        .onSuccess(id -> LOG.info("{} listening on http://{}:{} ({} event loops), topic {} at {}", config.roles(),
+            config.http().host(), httpPort(), config.http().instances(), config.kafka().topic(), config.kafka().bootstrap()))
+        .mapEmpty();
+  }
+
+  /** The port the HTTP server listens on, or -1 without an HTTP role. */
   public int httpPort() {
-    synchronized (ingest) {
-      return ingest.isEmpty() ? -1 : ingest.get(0).actualPort();
+    synchronized (http) {
+      return http.isEmpty() ? -1 : http.get(0).actualPort();
     }
   }
 
@@ -90,19 +183,38 @@ public final class SurgeNode {
     return inflight == null ? 0 : inflight.inflight();
   }
 
+  /** Events the workers of this process inserted since start. */
+  public long persistedEvents() {
+    return workers.stream().mapToLong(EventWorker::persistedCount).sum();
+  }
+
   public Vertx vertx() {
     return vertx;
   }
 
-  /** Stops the verticles, then flushes and closes the clients. */
+  /** Stops HTTP, lets each worker finish its batch, then flushes and closes the clients. */
   public Future<Void> stop() {
     return Future.join(vertx.deploymentIDs().stream().map(vertx::undeploy).toList())
         .transform(v -> vertx.executeBlocking(() -> {
-          for (AutoCloseable client : clients) {
-            closeQuietly(client);
+          workers.forEach(EventWorker::stop);
+          for (Thread t : workerThreads) {
+            t.join(10_000);
           }
           return null;
         }))
+        .transform(v -> waits == null ? Future.succeededFuture() : waits.close())
+        .transform(v -> pool == null ? Future.succeededFuture() : pool.close())
+        .transform(v -> {
+          if (redis != null) {
+            redis.close();
+          }
+          return vertx.executeBlocking(() -> {
+            for (AutoCloseable client : clients) {
+              closeQuietly(client);
+            }
+            return null;
+          });
+        })
         .transform(v -> vertx.close());
   }
 

@@ -1,10 +1,22 @@
 package io.surge.cloudevents;
 
+import java.time.OffsetDateTime;
+import java.util.Locale;
+
 /** Strict RFC 3339 date-time check: seconds required, real calendar dates, offsets Z or +hh:mm. */
-final class Rfc3339 {
+public final class Rfc3339 {
   private Rfc3339() {}
 
-  static boolean isValid(String s) {
+  /** The instant of a valid RFC 3339 time; a leap second (:60) counts as the next second. */
+  public static OffsetDateTime parse(String s) {
+    String upper = s.toUpperCase(Locale.ROOT);
+    if (upper.startsWith("60", 17)) {
+      return OffsetDateTime.parse(upper.substring(0, 17) + "59" + upper.substring(19)).plusSeconds(1);
+    }
+    return OffsetDateTime.parse(upper);
+  }
+
+  public static boolean isValid(String s) {
     // yyyy-mm-ddThh:mm:ss[.f+](Z|+hh:mm)
     int n = s.length();
     if (n < 20 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(13) != ':' || s.charAt(16) != ':') {

@@ -80,6 +80,11 @@ public final class ConfigSource {
     return value;
   }
 
+  /** Like {@link #string} but an empty value is allowed (an empty list, say). */
+  public String optionalString(String key) {
+    return require(key).trim();
+  }
+
   public int integer(String key, int min, int max) {
     long value = longValue(key, min, max);
     return (int) value;

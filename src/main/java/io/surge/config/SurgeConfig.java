@@ -2,22 +2,34 @@ package io.surge.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
 /** Surge's whole configuration, typed and validated; built once at start-up. */
-public record SurgeConfig(Set<Role> roles, HttpConfig http, KafkaConfig kafka, String pgUrl, String redisUrl,
-                          IngestLimits ingest) {
+public record SurgeConfig(Set<Role> roles, HttpConfig http, KafkaConfig kafka, PgConfig pg, RedisConfig redis,
+                          IngestLimits ingest, PipelineConfig pipeline, QueryConfig query) {
 
   public static SurgeConfig from(ConfigSource source) {
     return new SurgeConfig(
         roles(source),
         HttpConfig.from(source),
         KafkaConfig.from(source),
-        url(source, "pg.url", "postgresql", "postgres"),
-        url(source, "redis.url", "redis", "rediss"),
-        IngestLimits.from(source));
+        PgConfig.from(source),
+        RedisConfig.from(source),
+        IngestLimits.from(source),
+        PipelineConfig.from(source),
+        QueryConfig.from(source));
+  }
+
+  public String pgUrl() {
+    return pg.url();
+  }
+
+  public String redisUrl() {
+    return redis.url();
   }
 
   private static Set<Role> roles(ConfigSource source) {
@@ -62,10 +74,7 @@ public record SurgeConfig(Set<Role> roles, HttpConfig http, KafkaConfig kafka, S
     private static final Set<String> COMPRESSIONS = Set.of("none", "gzip", "snappy", "lz4", "zstd");
 
     static KafkaConfig from(ConfigSource s) {
-      String topic = s.string("kafka.topic");
-      if (!topic.matches("[a-zA-Z0-9._-]{1,249}")) {
-        throw s.invalid("kafka.topic", topic, "a topic name is 1-249 of a-z A-Z 0-9 . _ -");
-      }
+      String topic = topicName(s, "kafka.topic");
       int linger = s.integer("kafka.lingerMs", 0, 60_000);
       int request = s.integer("kafka.requestTimeoutMs", 100, 600_000);
       int delivery = s.integer("kafka.deliveryTimeoutMs", 100, 600_000);
@@ -83,9 +92,86 @@ public record SurgeConfig(Set<Role> roles, HttpConfig http, KafkaConfig kafka, S
     }
   }
 
+  public record PgConfig(String url, int poolSize) {
+    static PgConfig from(ConfigSource s) {
+      return new PgConfig(SurgeConfig.url(s, "pg.url", "postgresql", "postgres"), s.integer("pg.poolSize", 1, 256));
+    }
+  }
+
+  /** Redis keys all start with {@code keyPrefix}, so deployments (and test runs) can share one Redis. */
+  public record RedisConfig(String url, String keyPrefix, int latestTtlSeconds, int recentSize, int statsTtlSeconds) {
+    static RedisConfig from(ConfigSource s) {
+      return new RedisConfig(SurgeConfig.url(s, "redis.url", "redis", "rediss"), s.string("redis.keyPrefix"),
+          s.integer("redis.latestTtlSeconds", 1, 30 * 86_400), s.integer("redis.recentSize", 1, 10_000),
+          s.integer("redis.statsTtlSeconds", 120, 30 * 86_400));
+    }
+  }
+
+  /** The worker role: which topics it consumes, where poison records go, how it backs off. */
+  public record PipelineConfig(String groupId, String dlqTopic, List<IngressTopic> ingressTopics, int consumers,
+                               int maxPollRecords, int backoffMinMs, int backoffMaxMs) {
+    static PipelineConfig from(ConfigSource s) {
+      String dlq = topicName(s, "pipeline.dlqTopic");
+      int min = s.integer("pipeline.backoffMinMs", 1, 60_000);
+      int max = s.integer("pipeline.backoffMaxMs", 1, 600_000);
+      if (max < min) {
+        throw s.invalid("pipeline.backoffMaxMs", Integer.toString(max), "must be at least pipeline.backoffMinMs");
+      }
+      return new PipelineConfig(s.string("pipeline.groupId"), dlq, ingressTopics(s),
+          s.integer("pipeline.consumers", 1, 64), s.integer("pipeline.maxPollRecords", 1, 100_000), min, max);
+    }
+
+    /** {@code a,b=raw:com.example.type}: CloudEvents topics by name, raw topics with the type their events get. */
+    private static List<IngressTopic> ingressTopics(ConfigSource s) {
+      String raw = s.optionalString("pipeline.ingressTopics");
+      List<IngressTopic> topics = new ArrayList<>();
+      if (raw.isEmpty()) {
+        return topics;
+      }
+      for (String entry : raw.split(",")) {
+        String[] parts = entry.trim().split("=", 2);
+        String name = parts[0].trim();
+        if (!isTopicName(name)) {
+          throw s.invalid("pipeline.ingressTopics", raw, "'" + name + "' is not a topic name");
+        }
+        if (parts.length == 1) {
+          topics.add(new IngressTopic(name, false, null));
+        } else if (parts[1].startsWith("raw:") && parts[1].length() > 4) {
+          topics.add(new IngressTopic(name, true, parts[1].substring(4).trim()));
+        } else {
+          throw s.invalid("pipeline.ingressTopics", raw, "write a raw topic as topic=raw:<event type>");
+        }
+      }
+      return topics;
+    }
+  }
+
+  /** An extra topic the workers consume: CloudEvents by the Kafka binding, or raw records turned into events. */
+  public record IngressTopic(String name, boolean raw, String rawType) {}
+
+  public record QueryConfig(int defaultLimit, int maxLimit) {
+    static QueryConfig from(ConfigSource s) {
+      int max = s.integer("query.maxLimit", 1, 10_000);
+      return new QueryConfig(s.integer("query.defaultLimit", 1, max), max);
+    }
+  }
+
+  private static String topicName(ConfigSource s, String key) {
+    String topic = s.string(key);
+    if (!isTopicName(topic)) {
+      throw s.invalid(key, topic, "a topic name is 1-249 of a-z A-Z 0-9 . _ -");
+    }
+    return topic;
+  }
+
+  private static boolean isTopicName(String topic) {
+    return topic.matches("[a-zA-Z0-9._-]{1,249}");
+  }
+
   /** Bounds on what one ingest request may cost; each breach answers 413 or 503, never an OOM. */
   public record IngestLimits(int maxBodyBytes, int maxDecompressedBytes, int maxEventBytes, int maxBatchEvents,
-                             int maxJsonDepth, int maxInflightEvents, int retryAfterSeconds) {
+                             int maxJsonDepth, int maxInflightEvents, int retryAfterSeconds,
+                             int waitPersistedTimeoutMs) {
     static IngestLimits from(ConfigSource s) {
       return new IngestLimits(
           s.integer("ingest.maxBodyBytes", 1, 256 << 20),
@@ -95,7 +181,8 @@ public record SurgeConfig(Set<Role> roles, HttpConfig http, KafkaConfig kafka, S
           s.integer("ingest.maxBatchEvents", 1, 100_000),
           s.integer("ingest.maxJsonDepth", 2, 1000),
           s.integer("ingest.maxInflightEvents", 1, 10_000_000),
-          s.integer("ingest.retryAfterSeconds", 1, 3600));
+          s.integer("ingest.retryAfterSeconds", 1, 3600),
+          s.integer("ingest.waitPersistedTimeoutMs", 1, 600_000));
     }
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +43,10 @@ public final class ProblemRenderer implements Handler<RoutingContext> {
     }
     if (failure == null) {
       return Problems.forStatus(ctx.statusCode() < 0 ? 500 : ctx.statusCode());
+    }
+    if (failure instanceof HttpException http && http.getStatusCode() >= 400 && http.getStatusCode() < 500) {
+      // Vert.x Web's own rejections of what the client sent, like a query string that is not valid percent-encoding
+      return Problems.forStatus(http.getStatusCode());
     }
     LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), failure);
     return Problems.internal();

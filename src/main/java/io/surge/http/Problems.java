@@ -24,6 +24,18 @@ public final class Problems {
         Map.of("errors", errors), null, null);
   }
 
+  /** A 400 for a query parameter: {@code parameter} names it. */
+  public static ProblemException badParameter(String parameter, String detail) {
+    return new ProblemException(400, TYPE_PREFIX + "bad-parameter", "Bad query parameter", detail,
+        Map.of("parameter", parameter), null, null);
+  }
+
+  /** A 409 when an id alone names events of several sources: {@code sources} lists them. */
+  public static ProblemException ambiguousId(String id, List<String> sources) {
+    return new ProblemException(409, TYPE_PREFIX + "ambiguous-id", "Ambiguous event id",
+        "events of several sources have id '" + id + "'; add ?source=", Map.of("sources", sources), null, null);
+  }
+
   public static ProblemException tooLarge(String detail) {
     return problem(413, "too-large", "Content too large", detail);
   }

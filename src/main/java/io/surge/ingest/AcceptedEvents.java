@@ -11,13 +11,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 
-/** The 202 body: where each accepted event now lies in Kafka. */
+/** The 202 (or 201) body: where each accepted event now lies in Kafka. */
 final class AcceptedEvents {
   private static final JsonFactory JSON = new JsonFactory();
 
   private AcceptedEvents() {}
 
-  static Buffer render(List<CloudEvent> events, List<RecordMetadata> positions) {
+  /** {@code persisted} and {@code note} are written when not null (the answer to Prefer: wait=persisted). */
+  static Buffer render(List<CloudEvent> events, List<RecordMetadata> positions, Boolean persisted, String note) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(32 + events.size() * 96);
     try (JsonGenerator json = JSON.createGenerator(out)) {
       json.writeStartObject();
@@ -34,6 +35,12 @@ final class AcceptedEvents {
         json.writeEndObject();
       }
       json.writeEndArray();
+      if (persisted != null) {
+        json.writeBooleanField("persisted", persisted);
+      }
+      if (note != null) {
+        json.writeStringField("note", note);
+      }
       json.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -1,5 +1,10 @@
 package io.surge.kafka;
 
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
 import io.surge.config.SurgeConfig.KafkaConfig;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -36,6 +41,24 @@ public final class KafkaClients {
     props.put(ProducerConfig.METADATA_MAX_IDLE_CONFIG, 86_400_000);
     props.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
     return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  /**
+   * A worker-group consumer that commits only by hand (after Postgres has the batch) and starts a new group at
+   * the earliest offset, so nothing written before the first worker started is skipped.
+   */
+  public static Consumer<byte[], byte[]> workerConsumer(KafkaConfig config, String groupId, String clientId,
+                                                         int maxPollRecords) {
+    Map<String, Object> props = new HashMap<>();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
+    return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
   public static Admin admin(KafkaConfig config, String clientId) {

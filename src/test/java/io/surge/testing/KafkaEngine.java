@@ -1,5 +1,10 @@
 package io.surge.testing;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import java.util.Arrays;
+import java.util.Map;
+
 import io.surge.dev.EmbeddedKafka;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -27,6 +32,15 @@ public final class KafkaEngine implements BeforeAllCallback {
       bootstrap = external != null ? external : startEmbedded();
     }
     return bootstrap;
+  }
+
+  /** Creates topics as another system would (Surge consumes them but does not own them). */
+  public static void createTopics(int partitions, String... topics) {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
+      admin.createTopics(Arrays.stream(topics).map(t -> new NewTopic(t, partitions, (short) 1)).toList()).all().get();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot create " + Arrays.toString(topics), e);
+    }
   }
 
   /** A broker of the caller's own, for tests that stop and restart it. */

@@ -8,7 +8,10 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
-/** Starts a Surge node for a test: bundled defaults, a free HTTP port, a topic of its own, plus overrides. */
+/**
+ * Starts a Surge node for a test: bundled defaults, a free HTTP port, a topic, consumer group, DLQ topic,
+ * database and Redis key prefix of its own, plus overrides. Role ingest unless SURGE_ROLES is overridden.
+ */
 public final class TestSurge {
   private TestSurge() {}
 
@@ -25,6 +28,11 @@ public final class TestSurge {
     env.put("SURGE_KAFKA_BOOTSTRAP", bootstrap);
     env.put("SURGE_KAFKA_TOPIC", topic);
     env.put("SURGE_KAFKA_PARTITIONS", "3");
+    env.put("SURGE_PG_URL", PostgresEngine.freshDatabaseUrl());
+    env.put("SURGE_REDIS_URL", RedisEngine.url());
+    env.put("SURGE_REDIS_KEY_PREFIX", RedisEngine.uniquePrefix());
+    env.put("SURGE_PIPELINE_GROUP_ID", "workers-" + topic);
+    env.put("SURGE_PIPELINE_DLQ_TOPIC", topic + ".dlq");
     env.putAll(overrides);
     return SurgeConfig.from(ConfigSource.load(null, env));
   }

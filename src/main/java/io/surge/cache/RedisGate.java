@@ -1,0 +1,36 @@
+package io.surge.cache;
+
+import io.vertx.core.Future;
+import io.vertx.redis.client.Redis;
+
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * Calls Redis on the read path with a short timeout, and skips it for a moment after a failure, so that a
+ * Redis outage costs each query one fast local check instead of a connection attempt: reads go to Postgres.
+ */
+public final class RedisGate {
+  private static final long TIMEOUT_MS = 500;
+  private static final long OPEN_MS = 1000;
+
+  private final Redis redis;
+  private volatile long closedUntilNanos;
+
+  public RedisGate(Redis redis) {
+    this.redis = redis;
+  }
+
+  public <T> Future<T> call(Function<Redis, Future<T>> call) {
+    if (System.nanoTime() < closedUntilNanos) {
+      return Future.failedFuture("Redis skipped after a recent failure");
+    }
+    return call.apply(redis)
+        .timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .onFailure(e -> closedUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(OPEN_MS));
+  }
+
+  public Redis redis() {
+    return redis;
+  }
+}

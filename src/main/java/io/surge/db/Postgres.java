@@ -1,0 +1,53 @@
+package io.surge.db;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Builds the reactive Postgres pool; creates the configured database on first start when it is missing. */
+public final class Postgres {
+  private static final Logger LOG = LoggerFactory.getLogger(Postgres.class);
+  private static final String INVALID_CATALOG_NAME = "3D000";
+
+  private Postgres() {}
+
+  public static PgConnectOptions options(String url) {
+    return PgConnectOptions.fromUri(url);
+  }
+
+  public static Pool pool(Vertx vertx, String url, int size) {
+    return PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(size).setName("surge-pg"))
+        .connectingTo(options(url))
+        .using(vertx)
+        .build();
+  }
+
+  /** Connects once; when the database does not exist yet, creates it through the {@code postgres} database. */
+  public static Future<Void> ensureDatabase(Vertx vertx, String url) {
+    PgConnectOptions options = options(url);
+    return PgConnection.connect(vertx, options)
+        .compose(PgConnection::close)
+        .recover(e -> {
+          if (!(e instanceof PgException pg) || !INVALID_CATALOG_NAME.equals(pg.getSqlState())) {
+            return Future.failedFuture(e);
+          }
+          String database = options.getDatabase();
+          LOG.info("creating database {}", database);
+          PgConnectOptions admin = new PgConnectOptions(options).setDatabase("postgres");
+          return PgConnection.connect(vertx, admin).compose(conn -> conn
+              .query("CREATE DATABASE \"" + database.replace("\"", "\"\"") + "\"").execute()
+              .<Void>mapEmpty()
+              .recover(err -> err instanceof PgException p && "42P04".equals(p.getSqlState())
+                  ? Future.succeededFuture() : Future.failedFuture(err))
+              .eventually(conn::close));
+        });
+  }
+}

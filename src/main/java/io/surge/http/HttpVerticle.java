@@ -1,0 +1,42 @@
+package io.surge.http;
+
+import io.surge.config.SurgeConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The process's one HTTP server, one instance per event loop: the routes of every HTTP role it runs (ingest,
+ * query, health) on one port, with problem+json for every error.
+ */
+public final class HttpVerticle extends VerticleBase {
+  private final SurgeConfig.HttpConfig config;
+  private final List<Consumer<Router>> routes;
+  private HttpServer server;
+
+  public HttpVerticle(SurgeConfig.HttpConfig config, List<Consumer<Router>> routes) {
+    this.config = config;
+    this.routes = routes;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    routes.forEach(r -> r.accept(router));
+    router.route().failureHandler(new ProblemRenderer());
+    router.errorHandler(404, ctx -> ctx.fail(Problems.notFound("no such resource: " + ctx.request().path())));
+    router.errorHandler(405, ctx -> ctx.fail(Problems.methodNotAllowed(ctx.request().method() + " is not allowed here")));
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()));
+    return server.requestHandler(router).listen();
+  }
+
+  /** The port the server bound (useful when configured as 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+}

@@ -1,0 +1,68 @@
+package io.surge.pipeline;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Sends records that are not valid events to the dead-letter topic: key, value and headers untouched, plus
+ * {@code surge.dlq.*} headers naming the reason and where the record came from.
+ */
+public final class DeadLetters {
+  public static final String REASON = "surge.dlq.reason";
+  public static final String TOPIC = "surge.dlq.topic";
+  public static final String PARTITION = "surge.dlq.partition";
+  public static final String OFFSET = "surge.dlq.offset";
+
+  private final Producer<byte[], byte[]> producer;
+  private final String topic;
+
+  public DeadLetters(Producer<byte[], byte[]> producer, String topic) {
+    this.producer = producer;
+    this.topic = topic;
+  }
+
+  public record Rejected(ConsumerRecord<byte[], byte[]> record, String reason) {}
+
+  /** Completes once Kafka acknowledged every dead letter (acks=all), or fails with the first error. */
+  public CompletableFuture<Void> send(List<Rejected> rejected) {
+    List<CompletableFuture<Void>> acks = new ArrayList<>(rejected.size());
+    for (Rejected r : rejected) {
+      CompletableFuture<Void> ack = new CompletableFuture<>();
+      acks.add(ack);
+      try {
+        producer.send(toDeadLetter(r), (metadata, error) -> {
+          if (error == null) {
+            ack.complete(null);
+          } else {
+            ack.completeExceptionally(error);
+          }
+        });
+      } catch (RuntimeException e) {
+        ack.completeExceptionally(e);
+      }
+    }
+    return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
+  }
+
+  ProducerRecord<byte[], byte[]> toDeadLetter(Rejected r) {
+    ConsumerRecord<byte[], byte[]> record = r.record();
+    Headers headers = new RecordHeaders(record.headers().toArray());
+    headers.add(REASON, utf8(r.reason()));
+    headers.add(TOPIC, utf8(record.topic()));
+    headers.add(PARTITION, utf8(Integer.toString(record.partition())));
+    headers.add(OFFSET, utf8(Long.toString(record.offset())));
+    return new ProducerRecord<>(topic, null, record.timestamp(), record.key(), record.value(), headers);
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}
