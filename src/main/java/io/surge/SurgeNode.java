@@ -131,7 +131,7 @@ public final class SurgeNode {
     }
     DeadLetters deadLetters = new DeadLetters(dlqProducer, pipeline.dlqTopic());
     EventWriter writer = new EventWriter(pool);
-    CacheWriter cache = new CacheWriter(redis, config.redis());
+    CacheWriter cache = new CacheWriter(vertx, redis, config.redis());
     EventRecordDecoder decoder = new EventRecordDecoder(raw, config.ingest().maxJsonDepth());
     return KafkaTopics.ensure(vertx, admin, kafka.topic(), kafka.partitions(), kafka.replicationFactor(), kafka.startupTimeoutMs())
         .compose(v -> KafkaTopics.ensure(vertx, admin, pipeline.dlqTopic(), kafka.partitions(), kafka.replicationFactor(), kafka.startupTimeoutMs()))

@@ -29,7 +29,8 @@ public final class PersistedWaits {
 
   private final Vertx vertx;
   private final String topic;
-  private final PgSubscriber subscriber;
+  private final String pgUrl;
+  private volatile PgSubscriber subscriber;
   private final Map<Integer, Long> watermarks = new HashMap<>(); // guarded by this
   private final List<Waiter> waiters = new ArrayList<>();       // guarded by this
   private volatile boolean closed;
@@ -37,9 +38,7 @@ public final class PersistedWaits {
   private PersistedWaits(Vertx vertx, String pgUrl, String topic) {
     this.vertx = vertx;
     this.topic = topic;
-    this.subscriber = PgSubscriber.subscriber(vertx, Postgres.options(pgUrl));
-    subscriber.reconnectPolicy(retries -> closed ? -1L : RECONNECT_MS);
-    subscriber.channel(EventWriter.CHANNEL).handler(this::onWatermark);
+    this.pgUrl = pgUrl;
   }
 
   /** Starts listening in the background: ingest does not need Postgres to start, only to honour waits. */
@@ -49,14 +48,20 @@ public final class PersistedWaits {
     return waits;
   }
 
+  /** A fresh subscriber per attempt until one connects; from then on its reconnect policy takes over. */
   private void connect() {
     if (closed) {
       return;
     }
-    subscriber.connect()
+    PgSubscriber attempt = PgSubscriber.subscriber(vertx, Postgres.options(pgUrl));
+    attempt.reconnectPolicy(retries -> closed ? -1L : RECONNECT_MS);
+    attempt.channel(EventWriter.CHANNEL).handler(this::onWatermark);
+    subscriber = attempt;
+    attempt.connect()
         .onSuccess(v -> LOG.debug("listening for persisted watermarks"))
         .onFailure(e -> {
           LOG.debug("cannot listen for watermarks yet: {}", e.toString());
+          attempt.close();
           vertx.setTimer(RECONNECT_MS, id -> connect());
         });
   }

@@ -6,6 +6,7 @@ import io.surge.cloudevents.StructuredWriter;
 import io.surge.config.SurgeConfig.RedisConfig;
 import io.surge.pipeline.EventWriter.Persisted;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -39,6 +40,9 @@ public final class CacheWriter {
   private static final int MAX_QUEUED_BATCHES = 4;
   private static final long TIMEOUT_MS = 2000;
 
+  private static final long HEAL_RETRY_MS = 1000;
+
+  private final Vertx vertx;
   private final Redis redis;
   private final RedisKeys keys;
   private final RedisConfig config;
@@ -50,9 +54,11 @@ public final class CacheWriter {
   private boolean failed;
   private boolean overflowed;
   private int queued;
+  private boolean healScheduled;
   private Future<Void> chain = Future.succeededFuture();
 
-  public CacheWriter(Redis redis, RedisConfig config) {
+  public CacheWriter(Vertx vertx, Redis redis, RedisConfig config) {
+    this.vertx = vertx;
     this.redis = redis;
     this.keys = new RedisKeys(config.keyPrefix());
     this.config = config;
@@ -99,8 +105,28 @@ public final class CacheWriter {
             }
           }
           remember(batch);
+          scheduleHeal();
           return Future.succeededFuture();
         });
+  }
+
+  /** Heals without waiting for the next batch, so a quiet subject does not keep a stale entry. */
+  private void scheduleHeal() {
+    synchronized (this) {
+      if (healScheduled) {
+        return;
+      }
+      healScheduled = true;
+    }
+    vertx.setTimer(HEAL_RETRY_MS, id -> {
+      synchronized (this) {
+        healScheduled = false;
+        chain = chain.transform(v -> heal().timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS).recover(e -> {
+          scheduleHeal();
+          return Future.succeededFuture();
+        }));
+      }
+    });
   }
 
   private List<Request> requests(List<Persisted> batch) {

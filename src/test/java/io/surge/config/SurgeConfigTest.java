@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 
 import static io.surge.config.ConfigSourceTest.assertOneLineNaming;
@@ -68,13 +69,30 @@ class SurgeConfigTest {
       "SURGE_REDIS_URL|127.0.0.1:6379",
       "SURGE_REDIS_URL|redis://[bad",
       "SURGE_INGEST_MAX_JSON_DEPTH|1",
-      "SURGE_INGEST_MAX_BATCH_EVENTS|9999999999"})
+      "SURGE_INGEST_MAX_BATCH_EVENTS|9999999999",
+      "SURGE_PIPELINE_INGRESS_TOPICS|bad topic",
+      "SURGE_PIPELINE_INGRESS_TOPICS|legacy=raw:",
+      "SURGE_PIPELINE_INGRESS_TOPICS|legacy=json",
+      "SURGE_PIPELINE_DLQ_TOPIC|dead letters",
+      "SURGE_PIPELINE_BACKOFF_MAX_MS|1",
+      "SURGE_QUERY_DEFAULT_LIMIT|5000",
+      "SURGE_REDIS_STATS_TTL_SECONDS|60"})
   void badOverrideFailsNamingTheVariable(String envName, String value) {
     ConfigSource source = ConfigSource.load(null, Map.of(envName, value));
 
     ConfigException e = assertThrows(ConfigException.class, () -> SurgeConfig.from(source));
 
     assertOneLineNaming(e, envName);
+  }
+
+  @Test
+  void ingressTopicsAreCloudEventTopicsOrRawTopicsWithAType() {
+    SurgeConfig config = SurgeConfig.from(ConfigSource.load(null,
+        Map.of("SURGE_PIPELINE_INGRESS_TOPICS", "partner.events, legacy.orders=raw:com.acme.order")));
+
+    assertEquals(List.of(new SurgeConfig.IngressTopic("partner.events", false, null),
+        new SurgeConfig.IngressTopic("legacy.orders", true, "com.acme.order")), config.pipeline().ingressTopics());
+    assertEquals(List.of(), SurgeConfig.from(ConfigSource.load(null, Map.of())).pipeline().ingressTopics());
   }
 
   @Test

@@ -20,6 +20,11 @@ public final class TestSurge {
   }
 
   public static SurgeConfig config(String bootstrap, String topic, Map<String, String> overrides) {
+    return SurgeConfig.from(ConfigSource.load(null, env(bootstrap, topic, overrides)));
+  }
+
+  /** The SURGE_* variables of {@link #config}, for starting a Surge process of the same setup. */
+  public static Map<String, String> env(String bootstrap, String topic, Map<String, String> overrides) {
     Map<String, String> env = new HashMap<>();
     env.put("SURGE_ROLES", "ingest");
     env.put("SURGE_HTTP_HOST", "127.0.0.1");
@@ -34,7 +39,7 @@ public final class TestSurge {
     env.put("SURGE_PIPELINE_GROUP_ID", "workers-" + topic);
     env.put("SURGE_PIPELINE_DLQ_TOPIC", topic + ".dlq");
     env.putAll(overrides);
-    return SurgeConfig.from(ConfigSource.load(null, env));
+    return env;
   }
 
   public static SurgeNode start(String bootstrap, String topic, Map<String, String> overrides) {

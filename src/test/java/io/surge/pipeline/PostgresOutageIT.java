@@ -1,0 +1,121 @@
+package io.surge.pipeline;
+
+import io.surge.SurgeNode;
+import io.surge.config.SurgeConfig;
+import io.surge.db.Postgres;
+import io.surge.testing.KafkaEngine;
+import io.surge.testing.PostgresEngine;
+import io.surge.testing.TestSurge;
+import io.surge.testing.TopicReader;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.sqlclient.Pool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+import static io.surge.pipeline.PipelineIT.event;
+import static io.surge.pipeline.PipelineIT.sleep;
+import static io.surge.pipeline.PipelineIT.uniqueId;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Postgres stops mid-stream: no offset is committed past unpersisted data, and everything lands once it is back. */
+@ExtendWith({VertxExtension.class, KafkaEngine.class})
+class PostgresOutageIT {
+  private PostgresEngine.Private pg;
+  private SurgeNode node;
+  private Pool db;
+
+  @AfterEach
+  void stop() {
+    if (node != null) {
+      node.stop().await();
+    }
+    if (pg != null) {
+      pg.stop();
+    }
+  }
+
+  @Test
+  void offsetsWaitForPostgresAndNothingIsLost(Vertx vertx) throws Exception {
+    pg = PostgresEngine.startPrivate();
+    String topic = TestSurge.uniqueTopic("pg-outage-it");
+    SurgeConfig config = TestSurge.config(KafkaEngine.bootstrap(), topic, Map.of(
+        "SURGE_ROLES", "ingest,worker",
+        "SURGE_PG_URL", pg.url("surge"),
+        "SURGE_PIPELINE_BACKOFF_MAX_MS", "500"));
+    node = SurgeNode.start(config).await();
+    WebClient client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(node.httpPort()));
+    db = Postgres.pool(vertx, config.pg().url(), 1);
+
+    postBatch(client, 50);
+    awaitEquals(50, () -> rows(), "rows before the outage");
+    awaitEquals(50, () -> committed(config), "committed offsets before the outage");
+
+    db.close().await();
+    pg.stop();
+    postBatch(client, 50); // Kafka takes them: 202 does not need Postgres
+    sleep(3000);            // several failed attempts with backoff
+    assertEquals(50, committed(config), "no offset may pass unpersisted records while Postgres is down");
+
+    pg.start();
+    db = Postgres.pool(vertx, config.pg().url(), 1);
+    awaitEquals(100, () -> rows(), "rows after Postgres returned");
+    awaitEquals(100, () -> committed(config), "committed offsets after Postgres returned");
+    try (TopicReader dlq = new TopicReader(KafkaEngine.bootstrap(), config.pipeline().dlqTopic())) {
+      assertEquals(0, dlq.totalRecords(config.pipeline().dlqTopic()), "a fault of ours never sends records to the DLQ");
+    }
+    db.close().await();
+  }
+
+  private static void postBatch(WebClient client, int count) {
+    JsonArray batch = new JsonArray();
+    for (int i = 0; i < count; i++) {
+      batch.add(event(uniqueId(), "/it/pg-outage", "t"));
+    }
+    int status = client.post("/v1/events").putHeader("Content-Type", "application/cloudevents-batch+json")
+        .sendBuffer(Buffer.buffer(batch.encode())).await().statusCode();
+    assertEquals(202, status);
+  }
+
+  private long rows() {
+    try {
+      return db.query("SELECT count(*) FROM events").execute().await().iterator().next().getLong(0);
+    } catch (RuntimeException e) {
+      return -1; // not reachable yet
+    }
+  }
+
+  private static long committed(SurgeConfig config) {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", KafkaEngine.bootstrap()))) {
+      Map<?, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(config.pipeline().groupId())
+          .partitionsToOffsetAndMetadata().get();
+      return offsets.values().stream().mapToLong(o -> o == null ? 0 : o.offset()).sum();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void awaitEquals(long expected, LongSupplier actual, String what) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    long last;
+    do {
+      last = actual.getAsLong();
+      if (last == expected) {
+        return;
+      }
+      sleep(100);
+    } while (System.nanoTime() < deadline);
+    assertEquals(expected, last, what);
+  }
+}
