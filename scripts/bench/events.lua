@@ -1,9 +1,15 @@
 -- wrk script: POSTs CloudEvents of about 300 bytes each, EVENTS per request (env BENCH_EVENTS, default 1).
--- Every event gets a unique id (thread id + counter), so downstream de-duplication never hides work.
+-- Every event gets a unique id (run tag + thread + counter), so downstream de-duplication never hides work.
 local events = tonumber(os.getenv("BENCH_EVENTS") or "1")
+local run = os.getenv("BENCH_RUN") or tostring(os.time())
 local counter = 0
-local thread_tag = tostring(math.random(100000, 999999))
 local padding = string.rep("x", 88)
+local threads = 0
+
+function setup(thread)
+  threads = threads + 1
+  thread:set("thread_tag", run .. "-" .. threads)
+end
 
 local headers = {}
 headers["Content-Type"] = events == 1 and "application/cloudevents+json" or "application/cloudevents-batch+json"

@@ -2,7 +2,6 @@ package io.surge.pipeline;
 
 import io.surge.pipeline.DeadLetters.Rejected;
 import io.surge.pipeline.EventRecordDecoder.Decoded;
-import io.vertx.core.Future;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -23,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -30,6 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * One consumer of the worker group, on its own thread (a Kafka consumer is single-threaded and its poll
  * blocks, so it never runs on an event loop): poll, decode, dead-letter what is invalid, persist the rest in
  * one statement, then commit. Offsets are committed only after Postgres (and the DLQ) has the whole batch.
+ * While one batch is being inserted the thread polls and decodes the next, so decoding and Postgres overlap;
+ * batches are still inserted and committed one at a time, in order.
  *
  * <p>A transient fault (Postgres or Kafka down, a timeout) pauses every partition and retries the same batch
  * with exponential backoff, polling meanwhile so the consumer keeps its group membership. Nothing is skipped
@@ -97,15 +99,18 @@ public final class EventWorker implements Runnable {
           LOG.debug("assigned {}", partitions);
         }
       });
+      InFlight inFlight = null;
       while (running) {
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
-        if (!records.isEmpty()) {
-          rebalanced = false;
-          Batch batch = decode(records);
-          if (persistWithRetry(batch)) {
-            commit(batch);
-          }
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(inFlight == null ? 500 : 0));
+        Batch next = records.isEmpty() ? null : decode(records);
+        if (inFlight != null && !finish(inFlight)) {
+          inFlight = null; // dropped after a rebalance, or stopping: the committed offsets are where to resume
+          continue;
         }
+        inFlight = next == null ? null : start(next);
+      }
+      if (inFlight != null && running) {
+        finish(inFlight);
       }
     } catch (WakeupException e) {
       if (running) {
@@ -119,6 +124,32 @@ public final class EventWorker implements Runnable {
   }
 
   private record Batch(List<StoredEvent> events, List<Rejected> rejected, Map<TopicPartition, Long> lastOffsets) {}
+
+  /** A batch whose dead letters and insert are under way while the thread polls and decodes the next one. */
+  private record InFlight(Batch batch, CompletableFuture<List<EventWriter.Persisted>> result) {}
+
+  private InFlight start(Batch batch) {
+    rebalanced = false;
+    return new InFlight(batch, persistAsync(batch));
+  }
+
+  /** Waits for the batch, retrying it on failure; commits it. False when it was dropped instead. */
+  private boolean finish(InFlight inFlight) {
+    List<EventWriter.Persisted> inserted;
+    try {
+      inserted = inFlight.result().get(PERSIST_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    } catch (Exception first) {
+      inserted = persistWithRetry(inFlight.batch(), first);
+      if (inserted == null) {
+        return false;
+      }
+    }
+    persisted.addAndGet(inserted.size());
+    deadLettered.addAndGet(inFlight.batch().rejected().size());
+    cache.update(inserted);
+    commit(inFlight.batch());
+    return true;
+  }
 
   private Batch decode(ConsumerRecords<byte[], byte[]> records) {
     OffsetDateTime receivedAt = OffsetDateTime.now(ZoneOffset.UTC);
@@ -137,50 +168,43 @@ public final class EventWorker implements Runnable {
     return new Batch(events, rejected, last);
   }
 
-  /** True once the batch is in Postgres and the DLQ; false when stopping or after a rebalance dropped it. */
-  private boolean persistWithRetry(Batch batch) {
+  /**
+   * Retries a failed batch until it is in Postgres and the DLQ; null when stopping or after a rebalance (then
+   * every partition is rewound to its committed offset).
+   */
+  private List<EventWriter.Persisted> persistWithRetry(Batch batch, Exception first) {
+    LOG.warn("persisting a batch of {} records failed, pausing and retrying: {}",
+        batch.events().size() + batch.rejected().size(), rootMessage(first));
+    Set<TopicPartition> paused = consumer.assignment();
+    consumer.pause(paused);
     long backoff = backoffMinMs;
-    Set<TopicPartition> paused = Set.of();
     try {
       while (running) {
+        consumer.poll(Duration.ofMillis(backoff)); // keeps the group membership; paused, so returns nothing
+        if (rebalanced) {
+          LOG.info("partitions were reassigned while retrying; resuming from the committed offsets");
+          rewindToCommitted();
+          return null;
+        }
         try {
-          persist(batch);
-          return true;
+          List<EventWriter.Persisted> inserted = persistAsync(batch).get(PERSIST_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+          LOG.info("persisting works again; resuming");
+          return inserted;
         } catch (Exception e) {
-          if (paused.isEmpty()) {
-            LOG.warn("persisting a batch of {} records failed, pausing and retrying: {}",
-                batch.events().size() + batch.rejected().size(), rootMessage(e));
-            paused = consumer.assignment();
-            consumer.pause(paused);
-          }
-          consumer.poll(Duration.ofMillis(backoff)); // keeps the group membership; paused, so returns nothing
-          if (rebalanced) {
-            LOG.info("partitions were reassigned while retrying; resuming from the committed offsets");
-            rewindToCommitted();
-            return false;
-          }
           backoff = Math.min(backoff * 2, backoffMaxMs);
         }
       }
-      return false;
+      return null;
     } finally {
-      if (!paused.isEmpty()) {
-        consumer.resume(consumer.paused());
-        LOG.info("persisting works again; resumed");
-      }
+      consumer.resume(consumer.paused());
     }
   }
 
-  private void persist(Batch batch) throws Exception {
-    if (!batch.rejected().isEmpty()) {
-      deadLetters.send(batch.rejected()).get(PERSIST_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-    }
-    Future<List<EventWriter.Persisted>> written = writer.write(batch.events(), watermarks(batch));
-    List<EventWriter.Persisted> inserted = written.toCompletionStage().toCompletableFuture()
-        .get(PERSIST_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-    persisted.addAndGet(inserted.size());
-    deadLettered.addAndGet(batch.rejected().size());
-    cache.update(inserted);
+  /** Dead letters first (acks=all), then the insert: offsets are committed only once both are done. */
+  private CompletableFuture<List<EventWriter.Persisted>> persistAsync(Batch batch) {
+    CompletableFuture<Void> dead = batch.rejected().isEmpty()
+        ? CompletableFuture.completedFuture(null) : deadLetters.send(batch.rejected());
+    return dead.thenCompose(v -> writer.write(batch.events(), watermarks(batch)).toCompletionStage());
   }
 
   /** "partition:offset,..." for the events topic: the highest offset of each partition this batch covers. */
@@ -197,12 +221,13 @@ public final class EventWorker implements Runnable {
   private void commit(Batch batch) {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     batch.lastOffsets().forEach((tp, offset) -> offsets.put(tp, new OffsetAndMetadata(offset + 1)));
-    try {
-      consumer.commitSync(offsets);
-    } catch (RuntimeException e) {
-      // The rows are in Postgres; the records will be read again and absorbed by the unique key.
-      LOG.warn("offset commit failed (records will be re-read, duplicates are absorbed): {}", e.toString());
-    }
+    // Async commits are sent in order; a failed one only means records are read again, and the unique key
+    // absorbs them (the rows are in Postgres already).
+    consumer.commitAsync(offsets, (committed, e) -> {
+      if (e != null) {
+        LOG.warn("offset commit failed (records will be re-read, duplicates are absorbed): {}", e.toString());
+      }
+    });
   }
 
   private void rewindToCommitted() {

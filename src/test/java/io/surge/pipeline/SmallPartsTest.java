@@ -46,5 +46,9 @@ class SmallPartsTest {
     assertEquals(OffsetDateTime.parse("2026-11-28T10:00:00.123456789+01:00"), Rfc3339.parse("2026-11-28T10:00:00.123456789+01:00"));
     assertEquals(OffsetDateTime.parse("2016-12-31T23:59:59Z").plusSeconds(1), Rfc3339.parse("2016-12-31T23:59:60Z"));
     assertEquals(OffsetDateTime.parse("2026-11-28T10:00:00Z"), Rfc3339.parse("2026-11-28t10:00:00z"));
+    assertEquals(OffsetDateTime.parse("2026-11-28T10:00:00.5-03:30"), Rfc3339.parse("2026-11-28T10:00:00.5-03:30"));
+    assertEquals(OffsetDateTime.parse("2026-02-28T23:59:59.000001+14:00"), Rfc3339.parse("2026-02-28T23:59:59.000001+14:00"));
+    assertEquals(OffsetDateTime.parse("2026-11-28T10:00:00.123456789Z"), Rfc3339.parse("2026-11-28T10:00:00.1234567891234Z"),
+        "digits past nanoseconds are dropped");
   }
 }
