@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * lag, not as a politely slower client), samples how many rows Postgres holds, and measures the latency from a
  * probe event's 202 until {@code GET /v1/events/{id}} finds it.
  *
- * <p>{@code PipelineBench <surge-url> <pg-url> <events/s> <events/request> <seconds> [probe-every-ms]}
+ * <p>{@code PipelineBench <surge-url> <pg-url> <events/s> <events/request> <seconds> [probe-every-ms]}; probes
+ * poll every 5 ms until found, so keep them off (0) when measuring the highest sustained rate.
  */
 public final class PipelineBench {
   private static final String SOURCE = "/bench/e2e";
@@ -40,6 +41,7 @@ public final class PipelineBench {
   private final AtomicLong skipped = new AtomicLong();
   private final List<Long> probeMicros = Collections.synchronizedList(new ArrayList<>());
   private int inflight;
+  private int probesSeen;
 
   private PipelineBench(String url, String pgUrl) {
     URI uri = URI.create(url);
@@ -70,15 +72,20 @@ public final class PipelineBench {
         send(batch);
       }
     });
-    long prober = vertx.setPeriodic(probeEveryMs, id -> probe());
-    System.out.printf("%6s %12s %12s %12s%n", "t (s)", "accepted", "persisted", "lag");
+    long prober = probeEveryMs > 0 ? vertx.setPeriodic(probeEveryMs, id -> probe()) : -1;
+    System.out.printf("%6s %12s %12s %12s %14s%n", "t (s)", "accepted", "persisted", "lag", "probe max ms");
     List<Long> lags = new ArrayList<>();
     for (int t = SAMPLE_MS; t <= seconds * 1000; t += SAMPLE_MS) {
       Thread.sleep(Math.max(0, start / 1_000_000 + t - System.nanoTime() / 1_000_000));
       long persisted = rows() - startRows;
       long lag = accepted.get() - persisted;
       lags.add(lag);
-      System.out.printf("%6d %12d %12d %12d%n", t / 1000, accepted.get(), persisted, lag);
+      long windowMax;
+      synchronized (probeMicros) {
+        windowMax = probeMicros.subList(probesSeen, probeMicros.size()).stream().mapToLong(Long::longValue).max().orElse(0);
+        probesSeen = probeMicros.size();
+      }
+      System.out.printf("%6d %12d %12d %12d %14.1f%n", t / 1000, accepted.get(), persisted, lag, windowMax / 1000.0);
     }
     vertx.cancelTimer(sender);
     vertx.cancelTimer(prober);
