@@ -4,18 +4,19 @@
 #   2. stage costs alone: HTTP batch ingest -> Kafka (wrk, no workers), then workers Kafka -> Postgres + Redis
 #      draining what stage 1 wrote (no HTTP); the composed ceiling is 1 / (1/ingest + 1/worker)
 #   3. end-to-end latency at RATE/2: all roles in one process, PipelineBench posting batches of 100 at RATE/2
-#      plus a probe event every 100 ms, 202 -> GET /v1/events/{id} finds it (after a 15 s warm-up)
+#      plus a probe event every 100 ms, 202 -> GET /v1/events/{id} finds it (after a WARMUP_SECONDS warm-up)
 #   4. sustained end-to-end rate: the same process, PipelineBench at RATE events/s for 60 s after a 15 s
-#      warm-up, sampling rows in Postgres and the lag every 5 s
+#      warm-up at that rate, sampling rows in Postgres and the lag (accepted - persisted) every 5 s
 #   5. cached GET /v1/subjects/{subject}/latest with wrk
 # Needs: a Postgres to write to (SURGE_PG_URL, default this machine's 127.0.0.1:5432, user postgres), Redis
 # (SURGE_REDIS_URL, default 127.0.0.1:6379), pgbench and wrk. Writes target/bench-pipeline.md.
-# Usage: scripts/bench-pipeline.sh   (RATE=30000 SECONDS_E2E=60 STAGE_SECONDS=15)
+# Usage: scripts/bench-pipeline.sh   (RATE=32000 SECONDS_E2E=60 STAGE_SECONDS=15 WARMUP_SECONDS=45)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-RATE=${RATE:-30000}
+RATE=${RATE:-32000}
 SECONDS_E2E=${SECONDS_E2E:-60}
 STAGE_SECONDS=${STAGE_SECONDS:-15}
+WARMUP_SECONDS=${WARMUP_SECONDS:-45}
 PG_BASE=${SURGE_PG_URL:-postgresql://postgres@127.0.0.1:5432/postgres}
 REDIS_URL=${SURGE_REDIS_URL:-redis://127.0.0.1:6379}
 PG_SERVER=${PG_BASE%/*}
@@ -109,17 +110,15 @@ ROWS+=("| stage alone: workers Kafka -> Postgres + Redis (draining a backlog) | 
 COMPOSED=$(python3 -c "print(round(1 / (1 / $INGEST_RATE + 1 / $WORKER_RATE)))")
 ROWS+=("| composed ceiling 1 / (1/ingest + 1/worker) | $COMPOSED events/s | |")
 
-echo "## 3. latency at $((RATE / 2)) events/s (after a 15 s warm-up at that rate)" >&2
+echo "## 3. latency at $((RATE / 2)) events/s (after a $WARMUP_SECONDS s warm-up at that rate)" >&2
 DB=$(fresh_db "surge_bench_e2e_$RUN")
 surge e2e ingest,worker,query "e2e.$RUN" "$DB"
 wait_http "$SURGE_URL/health/ready"
-java -cp "$CP" io.surge.dev.PipelineBench "$SURGE_URL" "$DB" $((RATE / 2)) 100 15 0 > "$WORK/latency-warmup.txt"
-java -cp "$CP" io.surge.dev.PipelineBench "$SURGE_URL" "$DB" $((RATE / 2)) 100 30 100 | tee "$WORK/latency.txt" >&2
-ROWS+=("| e2e latency at $((RATE / 2)) events/s (202 -> GET finds it) | $(grep -o 'p50 .*' "$WORK/latency.txt") | $(grep -o '[0-9]* probes' "$WORK/latency.txt") |")
+java -cp "$CP" io.surge.dev.PipelineBench "$SURGE_URL" "$DB" $((RATE / 2)) 100 30 100 "$WARMUP_SECONDS" | tee "$WORK/latency.txt" >&2
+ROWS+=("| e2e latency at $((RATE / 2)) events/s (202 -> GET finds it) | $(grep -o 'p50 .*' "$WORK/latency.txt") | $(grep -o '[0-9]* probes' "$WORK/latency.txt"); worst probe per 5 s: $(awk 'NR>1 && NF==5 {printf "%s ", $5}' "$WORK/latency.txt")ms |")
 
 echo "## 4. sustained end to end at $RATE events/s" >&2
-java -cp "$CP" io.surge.dev.PipelineBench "$SURGE_URL" "$DB" "$RATE" 100 15 0 > "$WORK/e2e-warmup.txt"
-java -cp "$CP" io.surge.dev.PipelineBench "$SURGE_URL" "$DB" "$RATE" 100 "$SECONDS_E2E" 0 | tee "$WORK/e2e.txt" >&2
+java -cp "$CP" io.surge.dev.PipelineBench "$SURGE_URL" "$DB" "$RATE" 100 "$SECONDS_E2E" 0 15 | tee "$WORK/e2e.txt" >&2
 ROWS+=("| sustained e2e, asked $RATE events/s for $SECONDS_E2E s: accepted | $(grep -o 'accepted .*' "$WORK/e2e.txt" | grep -o '([0-9]* events/s)' | tr -d '()') | |")
 ROWS+=("| sustained e2e: persisted in the window | $(grep -o 'persisted [0-9]* events in the window ([0-9]* events/s)' "$WORK/e2e.txt" | grep -o '([0-9]* events/s)' | tr -d '()') | $(grep -o 'all persisted .*' "$WORK/e2e.txt") |")
 ROWS+=("| sustained e2e: lag (accepted - persisted) every 5 s | $(grep -o 'lag .*: .*' "$WORK/e2e.txt" | sed 's/.*: //') | |")
@@ -131,7 +130,7 @@ ROWS+=("| cached GET /v1/subjects/{subject}/latest (wrk, 64 connections) | $(awk
 
 {
   echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -n1), $(psql "$PG_SERVER/postgres" -qtAX -c 'SHOW server_version'); date $(date -u +%Y-%m-%dT%H:%MZ)"
-  echo "Command: RATE=$RATE SECONDS_E2E=$SECONDS_E2E STAGE_SECONDS=$STAGE_SECONDS scripts/bench-pipeline.sh"
+  echo "Command: RATE=$RATE SECONDS_E2E=$SECONDS_E2E STAGE_SECONDS=$STAGE_SECONDS WARMUP_SECONDS=$WARMUP_SECONDS scripts/bench-pipeline.sh"
   echo
   echo "| measurement | result | notes |"
   echo "|---|---|---|"

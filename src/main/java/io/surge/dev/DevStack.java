@@ -56,7 +56,7 @@ public final class DevStack {
     SurgeNode node = SurgeNode.start(config).await();
     register(() -> node.stop().await());
     long readyMs = (System.nanoTime() - started) / 1_000_000;
-    System.out.printf("%nSurge dev stack ready in %d ms%n  HTTP      http://127.0.0.1:%d  (POST /v1/events, GET /health/ready)%n"
+    System.out.printf("%nSurge dev stack ready in %d ms%n  HTTP      http://127.0.0.1:%d  (POST /v1/events, GET /v1/events, GET /health/ready)%n"
             + "  Kafka     %s  topic %s%n  Postgres  %s%n  Redis     %s%n  Data      %s%nCtrl-C stops everything.%n%n",
         readyMs, node.httpPort(), config.kafka().bootstrap(), config.kafka().topic(), config.pgUrl(), config.redisUrl(), dir);
     Thread.currentThread().join();
@@ -94,7 +94,7 @@ public final class DevStack {
         .setPort(FreePorts.pick())
         .start();
     register(pg);
-    return "postgresql://postgres@127.0.0.1:" + pg.getPort() + "/postgres";
+    return "postgresql://postgres@127.0.0.1:" + pg.getPort() + "/surge";
   }
 
   private String redisUrl() throws IOException {

@@ -22,8 +22,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * lag, not as a politely slower client), samples how many rows Postgres holds, and measures the latency from a
  * probe event's 202 until {@code GET /v1/events/{id}} finds it.
  *
- * <p>{@code PipelineBench <surge-url> <pg-url> <events/s> <events/request> <seconds> [probe-every-ms]}; probes
- * poll every 5 ms until found, so keep them off (0) when measuring the highest sustained rate.
+ * <p>{@code PipelineBench <surge-url> <pg-url> <events/s> <events/request> <seconds> [probe-every-ms]
+ * [warm-up-seconds]}: probes poll every 5 ms until found, so keep them off (0) when measuring the highest
+ * sustained rate. The warm-up sends at the same rate before anything is measured, so that the JIT of Surge
+ * and of this client is done (they share the cores).
  */
 public final class PipelineBench {
   private static final String SOURCE = "/bench/e2e";
@@ -52,18 +54,17 @@ public final class PipelineBench {
 
   public static void main(String[] args) throws Exception {
     if (args.length < 5) {
-      System.err.println("usage: PipelineBench <surge-url> <pg-url> <events/s> <events/request> <seconds> [probe-every-ms]");
+      System.err.println("usage: PipelineBench <surge-url> <pg-url> <events/s> <events/request> <seconds> [probe-every-ms] [warm-up-seconds]");
       System.exit(2);
     }
     PipelineBench bench = new PipelineBench(args[0], args[1]);
     bench.run(Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]),
-        args.length > 5 ? Integer.parseInt(args[5]) : 100);
+        args.length > 5 ? Integer.parseInt(args[5]) : 100, args.length > 6 ? Integer.parseInt(args[6]) : 0);
     bench.vertx.close().await();
   }
 
-  private void run(int rate, int batch, int seconds, int probeEveryMs) throws InterruptedException {
-    long startRows = rows();
-    long start = System.nanoTime();
+  private void run(int rate, int batch, int seconds, int probeEveryMs, int warmupSeconds) throws InterruptedException {
+    long rowsBefore = rows();
     double[] quota = {0};
     long sender = vertx.setPeriodic(10, id -> {
       quota[0] += rate / 100.0;
@@ -73,28 +74,38 @@ public final class PipelineBench {
       }
     });
     long prober = probeEveryMs > 0 ? vertx.setPeriodic(probeEveryMs, id -> probe()) : -1;
+    Thread.sleep(warmupSeconds * 1000L);
+    // lag counts from the very start; rates and probe latencies count from here (the warm-up also ran the
+    // probe's code paths: the single-event POST and the GET)
+    long acceptedBase = accepted.get();
+    long startRows = rows();
+    long start = System.nanoTime();
+    synchronized (probeMicros) {
+      probeMicros.clear();
+    }
     System.out.printf("%6s %12s %12s %12s %14s%n", "t (s)", "accepted", "persisted", "lag", "probe max ms");
     List<Long> lags = new ArrayList<>();
     for (int t = SAMPLE_MS; t <= seconds * 1000; t += SAMPLE_MS) {
       Thread.sleep(Math.max(0, start / 1_000_000 + t - System.nanoTime() / 1_000_000));
       long persisted = rows() - startRows;
-      long lag = accepted.get() - persisted;
+      long lag = accepted.get() - (persisted + startRows - rowsBefore);
       lags.add(lag);
       long windowMax;
       synchronized (probeMicros) {
         windowMax = probeMicros.subList(probesSeen, probeMicros.size()).stream().mapToLong(Long::longValue).max().orElse(0);
         probesSeen = probeMicros.size();
       }
-      System.out.printf("%6d %12d %12d %12d %14.1f%n", t / 1000, accepted.get(), persisted, lag, windowMax / 1000.0);
+      System.out.printf("%6d %12d %12d %12d %14.1f%n", t / 1000, accepted.get() - acceptedBase, persisted, lag,
+          windowMax / 1000.0);
     }
     vertx.cancelTimer(sender);
     vertx.cancelTimer(prober);
     long elapsedMs = (System.nanoTime() - start) / 1_000_000;
-    long acceptedAtEnd = accepted.get();
+    long acceptedAtEnd = accepted.get() - acceptedBase;
     long persistedAtEnd = rows() - startRows;
     // drain: how long until every accepted event is persisted
     long drainStart = System.nanoTime();
-    while (rows() - startRows < accepted.get() && System.nanoTime() - drainStart < 60_000_000_000L) {
+    while (rows() - rowsBefore < accepted.get() && System.nanoTime() - drainStart < 60_000_000_000L) {
       Thread.sleep(100);
     }
     long drainMs = (System.nanoTime() - drainStart) / 1_000_000;
@@ -102,7 +113,8 @@ public final class PipelineBench {
 
     List<Long> latencies = new ArrayList<>(probeMicros);
     Collections.sort(latencies);
-    System.out.printf(Locale.ROOT, "%nrate asked %d events/s, batch %d, %d s%n", rate, batch, seconds);
+    System.out.printf(Locale.ROOT, "%nrate asked %d events/s, batch %d, %d s after a %d s warm-up%n", rate, batch,
+        seconds, warmupSeconds);
     System.out.printf(Locale.ROOT, "accepted  %d events (%.0f events/s), failed requests %d, skipped (client cap) %d%n",
         acceptedAtEnd, acceptedAtEnd * 1000.0 / elapsedMs, failed.get(), skipped.get());
     System.out.printf(Locale.ROOT, "persisted %d events in the window (%.0f events/s); all persisted %d ms after the end%n",
