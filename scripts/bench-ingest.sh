@@ -12,6 +12,11 @@ DURATION=${DURATION:-20}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 PERF_RECORDS=${PERF_RECORDS:-2000000}
+# API keys live in Postgres: Surge's ingest role needs one (default: this machine's server, a fresh database)
+PG_BASE=${SURGE_PG_URL:-postgresql://postgres@127.0.0.1:5432/postgres}
+PG_SERVER=${PG_BASE%/*}
+# the key wrk sends (scripts/bench/events.lua reads BENCH_KEY); Surge gets it as its bootstrap key
+export BENCH_KEY=${BENCH_KEY:-bench_$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')}
 
 if ! command -v wrk >/dev/null; then
   echo "wrk is missing; installing it from Debian's packages" >&2
@@ -71,7 +76,8 @@ kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
 
 echo "## Surge ingest" >&2
 SURGE_PORT=$(free_port)
-SURGE_HTTP_PORT=$SURGE_PORT SURGE_KAFKA_BOOTSTRAP=$BOOTSTRAP SURGE_KAFKA_TOPIC=bench.events SURGE_ROLES=ingest \
+psql "$PG_SERVER/postgres" -qtAX -c "DROP DATABASE IF EXISTS surge_bench_ingest" >/dev/null 2>&1
+SURGE_PG_URL="$PG_SERVER/surge_bench_ingest" SURGE_BOOTSTRAP_KEY="$BENCH_KEY" SURGE_HTTP_PORT=$SURGE_PORT SURGE_KAFKA_BOOTSTRAP=$BOOTSTRAP SURGE_KAFKA_TOPIC=bench.events SURGE_ROLES=ingest \
   java ${SURGE_JAVA_OPTS:-} -jar target/surge.jar run > "$WORK/surge.log" 2>&1 &
 PIDS+=($!)
 wait_http "http://127.0.0.1:$SURGE_PORT/health/ready"

@@ -20,6 +20,8 @@ WARMUP_SECONDS=${WARMUP_SECONDS:-45}
 PG_BASE=${SURGE_PG_URL:-postgresql://postgres@127.0.0.1:5432/postgres}
 REDIS_URL=${SURGE_REDIS_URL:-redis://127.0.0.1:6379}
 PG_SERVER=${PG_BASE%/*}
+# the key wrk (scripts/bench/events.lua) and PipelineBench send; every Surge here takes it as its bootstrap key
+export BENCH_KEY=${BENCH_KEY:-bench_$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')}
 
 command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
 command -v pgbench >/dev/null || { echo "pgbench is missing (apt-get install postgresql-client)" >&2; exit 1; }
@@ -82,7 +84,7 @@ surge() { # surge NAME ROLES TOPIC DB [extra env...] -> starts Surge, sets SURGE
   local name=$1 roles=$2 topic=$3 db=$4; shift 4
   local port; port=$(free_port)
   env SURGE_HTTP_PORT="$port" SURGE_ROLES="$roles" SURGE_KAFKA_BOOTSTRAP="$BOOTSTRAP" SURGE_KAFKA_TOPIC="$topic" \
-    SURGE_PG_URL="$db" SURGE_REDIS_URL="$REDIS_URL" SURGE_REDIS_KEY_PREFIX="bench-$RUN-$name:" \
+    SURGE_PG_URL="$db" SURGE_BOOTSTRAP_KEY="$BENCH_KEY" SURGE_REDIS_URL="$REDIS_URL" SURGE_REDIS_KEY_PREFIX="bench-$RUN-$name:" \
     SURGE_PIPELINE_GROUP_ID="bench-$RUN-$name" "$@" java -jar target/surge.jar run > "$WORK/surge-$name.log" 2>&1 &
   PIDS+=($!)
   SURGE_URL="http://127.0.0.1:$port"
@@ -124,8 +126,8 @@ ROWS+=("| sustained e2e: persisted in the window | $(grep -o 'persisted [0-9]* e
 ROWS+=("| sustained e2e: lag (accepted - persisted) every 5 s | $(grep -o 'lag .*: .*' "$WORK/e2e.txt" | sed 's/.*: //') | |")
 
 echo "## 5. cached GET latest" >&2
-wrk -t2 -c64 -d3s "$SURGE_URL/v1/subjects/sensor-1/latest" >/dev/null 2>&1
-wrk -t2 -c64 -d"${STAGE_SECONDS}s" --latency "$SURGE_URL/v1/subjects/sensor-1/latest" > "$WORK/wrk-latest.txt"
+wrk -t2 -c64 -d3s -H "Authorization: Bearer $BENCH_KEY" "$SURGE_URL/v1/subjects/sensor-1/latest" >/dev/null 2>&1
+wrk -t2 -c64 -d"${STAGE_SECONDS}s" --latency -H "Authorization: Bearer $BENCH_KEY" "$SURGE_URL/v1/subjects/sensor-1/latest" > "$WORK/wrk-latest.txt"
 ROWS+=("| cached GET /v1/subjects/{subject}/latest (wrk, 64 connections) | $(awk '/Requests\/sec/ {printf "%d", $2}' "$WORK/wrk-latest.txt") req/s | p50 $(awk '$1=="50%" {print $2}' "$WORK/wrk-latest.txt"), p99 $(awk '$1=="99%" {print $2}' "$WORK/wrk-latest.txt"), non-2xx $(awk '/Non-2xx/ {print $5}' "$WORK/wrk-latest.txt" | grep . || echo 0) |")
 
 {

@@ -13,6 +13,9 @@ end
 
 local headers = {}
 headers["Content-Type"] = events == 1 and "application/cloudevents+json" or "application/cloudevents-batch+json"
+if os.getenv("BENCH_KEY") then
+  headers["Authorization"] = "Bearer " .. os.getenv("BENCH_KEY")
+end
 
 local function event(n)
   return '{"specversion":"1.0","id":"' .. thread_tag .. '-' .. n .. '","source":"/bench/loadgen",'

@@ -21,8 +21,13 @@ import io.surge.pipeline.EventRecordDecoder;
 import io.surge.pipeline.EventWorker;
 import io.surge.pipeline.EventWriter;
 import io.surge.query.QueryRoutes;
+import io.surge.security.AdminRoutes;
+import io.surge.security.AuthHandler;
+import io.surge.security.Authenticator;
+import io.surge.security.KeyStore;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.redis.client.Redis;
@@ -38,6 +43,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -67,14 +73,33 @@ public final class SurgeNode {
 
   public static Future<SurgeNode> start(SurgeConfig config) {
     SurgeNode node = new SurgeNode(Vertx.vertx(), config);
-    return node.startRoles()
-        .map(node)
-        .recover(e -> node.stop().transform(ignored -> Future.failedFuture(e)));
+    Promise<SurgeNode> result = Promise.promise();
+    node.startRoles().onComplete(started -> {
+      if (started.succeeded()) {
+        result.complete(node);
+        return;
+      }
+      // stopping closes Vert.x itself: drive it from a thread of our own, never from one of its event loops, or
+      // the answer is dispatched to a loop that no longer runs and the caller waits forever
+      Thread stopper = new Thread(() -> {
+        try {
+          node.stop().await(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          LOG.warn("stopping after a failed start: {}", e.toString());
+        }
+        result.fail(started.cause());
+      }, "surge-failed-start");
+      stopper.start();
+    });
+    return result.future();
   }
 
   private Future<Void> startRoles() {
-    boolean needsDatabase = config.roles().contains(Role.WORKER) || config.roles().contains(Role.QUERY);
-    Future<Void> started = needsDatabase ? startDatabase() : Future.succeededFuture();
+    // every role needs Postgres: workers write events, HTTP roles look up API keys
+    Future<Void> started = startDatabase();
+    if (config.roles().contains(Role.INGEST) || config.roles().contains(Role.QUERY)) {
+      started = started.compose(v -> startSecurity());
+    }
     if (config.roles().contains(Role.INGEST)) {
       started = started.compose(v -> startIngest());
     }
@@ -102,6 +127,16 @@ public final class SurgeNode {
         .mapEmpty();
   }
 
+  /** API keys: every /v1 route is behind the bearer check, mounted before any other route. */
+  private Future<Void> startSecurity() {
+    KeyStore keys = new KeyStore(pool);
+    routes.add(router -> router.route("/v1/*").handler(new AuthHandler(new Authenticator(keys, config.security().keyCacheSeconds()))));
+    routes.add(new AdminRoutes(keys)::mount);
+    String bootstrap = config.security().bootstrapKey();
+    return bootstrap == null ? Future.succeededFuture()
+        : keys.ensureBootstrap(bootstrap).onSuccess(v -> LOG.info("bootstrap key (tenant default, all scopes) is set"));
+  }
+
   private Future<Void> startIngest() {
     SurgeConfig.KafkaConfig kafka = config.kafka();
     Admin admin = track(KafkaClients.admin(kafka, "surge-ingest-admin"));
@@ -122,17 +157,15 @@ public final class SurgeNode {
     Admin admin = track(KafkaClients.admin(kafka, "surge-worker-admin"));
     Producer<byte[], byte[]> dlqProducer = track(KafkaClients.eventProducer(kafka, "surge-dlq"));
     List<String> topics = new ArrayList<>(List.of(kafka.topic()));
-    Map<String, IngressTopic> raw = new HashMap<>();
+    Map<String, IngressTopic> ingress = new HashMap<>();
     for (IngressTopic t : pipeline.ingressTopics()) {
       topics.add(t.name());
-      if (t.raw()) {
-        raw.put(t.name(), t);
-      }
+      ingress.put(t.name(), t);
     }
     DeadLetters deadLetters = new DeadLetters(dlqProducer, pipeline.dlqTopic());
     EventWriter writer = new EventWriter(pool);
     CacheWriter cache = new CacheWriter(vertx, redis, config.redis());
-    EventRecordDecoder decoder = new EventRecordDecoder(raw, config.ingest().maxJsonDepth());
+    EventRecordDecoder decoder = new EventRecordDecoder(ingress, config.ingest().maxJsonDepth());
     return KafkaTopics.ensure(vertx, admin, kafka.topic(), kafka.partitions(), kafka.replicationFactor(), kafka.startupTimeoutMs())
         .compose(v -> KafkaTopics.ensure(vertx, admin, pipeline.dlqTopic(), kafka.partitions(), kafka.replicationFactor(), kafka.startupTimeoutMs()))
         .compose(v -> KafkaTopics.awaitMetadata(vertx, dlqProducer, pipeline.dlqTopic(), kafka.startupTimeoutMs()))

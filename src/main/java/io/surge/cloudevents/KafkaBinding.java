@@ -19,11 +19,21 @@ import java.util.Map;
 public final class KafkaBinding {
   public static final String CONTENT_TYPE = "content-type";
   public static final String PREFIX = "ce_";
+  /** Not a CloudEvents attribute: the tenant whose credential sent the event (Surge's own header). */
+  public static final String TENANT_HEADER = "surge_tenant";
 
   private KafkaBinding() {}
 
   public static ProducerRecord<byte[], byte[]> toRecord(String topic, CloudEvent event) {
-    List<Header> headers = new ArrayList<>(6 + event.extensions().size());
+    return toRecord(topic, event, null);
+  }
+
+  /** With {@code tenant} in the {@value #TENANT_HEADER} header when not null. */
+  public static ProducerRecord<byte[], byte[]> toRecord(String topic, CloudEvent event, String tenant) {
+    List<Header> headers = new ArrayList<>(7 + event.extensions().size());
+    if (tenant != null) {
+      headers.add(header(TENANT_HEADER, tenant));
+    }
     headers.add(header("ce_specversion", event.specversion()));
     headers.add(header("ce_id", event.id()));
     headers.add(header("ce_source", event.source()));

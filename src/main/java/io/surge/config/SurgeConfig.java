@@ -10,7 +10,7 @@ import java.util.Set;
 
 /** Surge's whole configuration, typed and validated; built once at start-up. */
 public record SurgeConfig(Set<Role> roles, HttpConfig http, KafkaConfig kafka, PgConfig pg, RedisConfig redis,
-                          IngestLimits ingest, PipelineConfig pipeline, QueryConfig query) {
+                          IngestLimits ingest, PipelineConfig pipeline, QueryConfig query, SecurityConfig security) {
 
   public static SurgeConfig from(ConfigSource source) {
     return new SurgeConfig(
@@ -21,7 +21,8 @@ public record SurgeConfig(Set<Role> roles, HttpConfig http, KafkaConfig kafka, P
         RedisConfig.from(source),
         IngestLimits.from(source),
         PipelineConfig.from(source),
-        QueryConfig.from(source));
+        QueryConfig.from(source),
+        SecurityConfig.from(source));
   }
 
   public String pgUrl() {
@@ -121,7 +122,10 @@ public record SurgeConfig(Set<Role> roles, HttpConfig http, KafkaConfig kafka, P
           s.integer("pipeline.consumers", 1, 64), s.integer("pipeline.maxPollRecords", 1, 100_000), min, max);
     }
 
-    /** {@code a,b=raw:com.example.type}: CloudEvents topics by name, raw topics with the type their events get. */
+    /**
+     * {@code a,b=raw:com.example.type,c@acme}: CloudEvents topics by name, raw topics with the type their events
+     * get, and {@code @tenant} for a topic that belongs to one tenant.
+     */
     private static List<IngressTopic> ingressTopics(ConfigSource s) {
       String raw = s.optionalString("pipeline.ingressTopics");
       List<IngressTopic> topics = new ArrayList<>();
@@ -129,25 +133,56 @@ public record SurgeConfig(Set<Role> roles, HttpConfig http, KafkaConfig kafka, P
         return topics;
       }
       for (String entry : raw.split(",")) {
-        String[] parts = entry.trim().split("=", 2);
+        String spec = entry.trim();
+        String tenant = null;
+        int at = spec.lastIndexOf('@');
+        if (at >= 0) {
+          tenant = spec.substring(at + 1).trim();
+          spec = spec.substring(0, at);
+          if (!tenant.matches("[a-z0-9][a-z0-9._-]{0,62}")) {
+            throw s.invalid("pipeline.ingressTopics", raw, "'" + tenant + "' is not a tenant name");
+          }
+        }
+        String[] parts = spec.split("=", 2);
         String name = parts[0].trim();
         if (!isTopicName(name)) {
           throw s.invalid("pipeline.ingressTopics", raw, "'" + name + "' is not a topic name");
         }
         if (parts.length == 1) {
-          topics.add(new IngressTopic(name, false, null));
+          topics.add(new IngressTopic(name, false, null, tenant));
         } else if (parts[1].startsWith("raw:") && parts[1].length() > 4) {
-          topics.add(new IngressTopic(name, true, parts[1].substring(4).trim()));
+          topics.add(new IngressTopic(name, true, parts[1].substring(4).trim(), tenant));
         } else {
-          throw s.invalid("pipeline.ingressTopics", raw, "write a raw topic as topic=raw:<event type>");
+          throw s.invalid("pipeline.ingressTopics", raw, "write a raw topic as topic=raw:<event type>[@tenant]");
         }
       }
       return topics;
     }
   }
 
-  /** An extra topic the workers consume: CloudEvents by the Kafka binding, or raw records turned into events. */
-  public record IngressTopic(String name, boolean raw, String rawType) {}
+  /**
+   * An extra topic the workers consume: CloudEvents by the Kafka binding, or raw records turned into events.
+   * {@code tenant}: the tenant every record of the topic belongs to, or null (then the record's tenant header,
+   * else {@code default}).
+   */
+  public record IngressTopic(String name, boolean raw, String rawType, String tenant) {}
+
+  /** {@code bootstrapKey}: empty, or a secret of at least 32 characters that becomes the all-tenants admin key. */
+  public record SecurityConfig(String bootstrapKey, int keyCacheSeconds) {
+    static SecurityConfig from(ConfigSource s) {
+      String key = s.optionalString("bootstrapKey");
+      if (!key.isEmpty() && (key.length() < 32 || !key.chars().allMatch(c -> c > 32 && c < 127))) {
+        throw s.invalid("bootstrapKey", "<hidden>", "must be at least 32 printable ASCII characters without spaces");
+      }
+      return new SecurityConfig(key.isEmpty() ? null : key, s.integer("security.keyCacheSeconds", 0, 300));
+    }
+
+    @Override
+    public String toString() {
+      return "SecurityConfig[bootstrapKey=" + (bootstrapKey == null ? "none" : "<hidden>") + ", keyCacheSeconds="
+          + keyCacheSeconds + "]";
+    }
+  }
 
   public record QueryConfig(int defaultLimit, int maxLimit) {
     static QueryConfig from(ConfigSource s) {

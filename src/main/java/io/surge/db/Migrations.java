@@ -23,7 +23,7 @@ import java.util.List;
 public final class Migrations {
   private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
   /** The files in order; a new migration is added here and under src/main/resources/db. */
-  static final List<String> FILES = List.of("V1__events.sql");
+  static final List<String> FILES = List.of("V1__events.sql", "V2__api_keys.sql");
   private static final long LOCK_KEY = 0x5375726765L; // "Surge"
 
   private Migrations() {}

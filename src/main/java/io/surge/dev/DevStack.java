@@ -4,6 +4,7 @@ import io.surge.Surge;
 import io.surge.SurgeNode;
 import io.surge.config.ConfigException;
 import io.surge.config.SurgeConfig;
+import io.surge.security.KeySecrets;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import redis.embedded.RedisServer;
 
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -44,6 +46,11 @@ public final class DevStack {
     env.put("SURGE_KAFKA_BOOTSTRAP", kafka.join());
     env.put("SURGE_PG_URL", pg.join());
     env.put("SURGE_REDIS_URL", redis.join());
+    String key = env.get("SURGE_BOOTSTRAP_KEY");
+    if (key == null || key.isBlank()) {
+      key = devBootstrapKey(dir);
+      env.put("SURGE_BOOTSTRAP_KEY", key);
+    }
 
     SurgeConfig config;
     try {
@@ -57,9 +64,30 @@ public final class DevStack {
     register(() -> node.stop().await());
     long readyMs = (System.nanoTime() - started) / 1_000_000;
     System.out.printf("%nSurge dev stack ready in %d ms%n  HTTP      http://127.0.0.1:%d  (POST /v1/events, GET /v1/events, GET /health/ready)%n"
+            + "  API key   %s  (send: Authorization: Bearer <key>; tenant default, all scopes)%n"
             + "  Kafka     %s  topic %s%n  Postgres  %s%n  Redis     %s%n  Data      %s%nCtrl-C stops everything.%n%n",
-        readyMs, node.httpPort(), config.kafka().bootstrap(), config.kafka().topic(), config.pgUrl(), config.redisUrl(), dir);
+        readyMs, node.httpPort(), key, config.kafka().bootstrap(), config.kafka().topic(), config.pgUrl(),
+        config.redisUrl(), dir);
     Thread.currentThread().join();
+  }
+
+  /**
+   * The dev stack's bootstrap key: made once from a SecureRandom and kept in the data folder (owner-only), so
+   * scripts and a restarted stack keep using the same one.
+   */
+  private static String devBootstrapKey(Path dir) throws IOException {
+    Path file = dir.resolve("bootstrap.key");
+    if (Files.isRegularFile(file)) {
+      return Files.readString(file).trim();
+    }
+    String key = "dev_" + KeySecrets.newToken();
+    Files.writeString(file, key + "\n");
+    try {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException ignored) {
+      // not a POSIX file system: the folder's own permissions apply
+    }
+    return key;
   }
 
   private interface Engine {

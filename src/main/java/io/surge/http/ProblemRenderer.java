@@ -27,6 +27,9 @@ public final class ProblemRenderer implements Handler<RoutingContext> {
       return;
     }
     response.setStatusCode(problem.status()).putHeader("Content-Type", PROBLEM_JSON);
+    if (problem.status() == 401) {
+      response.putHeader("WWW-Authenticate", "Bearer realm=\"surge\"");
+    }
     if (problem.retryAfterSeconds() != null) {
       response.putHeader("Retry-After", problem.retryAfterSeconds().toString());
     }

@@ -24,6 +24,22 @@ public final class Problems {
         Map.of("errors", errors), null, null);
   }
 
+  /** 401: no usable credentials. The renderer adds {@code WWW-Authenticate: Bearer}. */
+  public static ProblemException unauthorized(String detail) {
+    return problem(401, "unauthorized", "Unauthorized", detail);
+  }
+
+  /** 403: valid credentials without the right to do this. */
+  public static ProblemException forbidden(String detail) {
+    return problem(403, "forbidden", "Forbidden", detail);
+  }
+
+  /** A 400 for a field of a JSON request body: {@code field} names it. */
+  public static ProblemException badField(String field, String detail) {
+    return new ProblemException(400, TYPE_PREFIX + "bad-field", "Bad request field", detail,
+        Map.of("field", field), null, null);
+  }
+
   /** A 400 for a query parameter: {@code parameter} names it. */
   public static ProblemException badParameter(String parameter, String detail) {
     return new ProblemException(400, TYPE_PREFIX + "bad-parameter", "Bad query parameter", detail,

@@ -33,8 +33,8 @@ public final class EventPublisher {
     this.retryAfterSeconds = retryAfterSeconds;
   }
 
-  /** The Kafka position of each event, in request order. */
-  public Future<List<RecordMetadata>> publish(List<CloudEvent> events) {
+  /** The Kafka position of each event, in request order; every record carries {@code tenant}. */
+  public Future<List<RecordMetadata>> publish(List<CloudEvent> events, String tenant) {
     if (events.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
@@ -46,7 +46,7 @@ public final class EventPublisher {
     for (int i = 0; i < events.size(); i++) {
       int index = i;
       try {
-        producer.send(KafkaBinding.toRecord(topic, events.get(i)), (metadata, error) -> acks.record(index, metadata, error));
+        producer.send(KafkaBinding.toRecord(topic, events.get(i), tenant), (metadata, error) -> acks.record(index, metadata, error));
       } catch (RuntimeException e) {
         acks.record(index, null, e);
       }

@@ -2,6 +2,9 @@ package io.surge.ingest;
 
 import io.surge.cloudevents.CloudEvent;
 import io.surge.config.SurgeConfig.IngestLimits;
+import io.surge.security.AuthHandler;
+import io.surge.security.Principal;
+import io.surge.security.Scope;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -32,6 +35,9 @@ public final class IngestRoutes implements Consumer<Router> {
   @Override
   public void accept(Router router) {
     EventRequestReader reader = new EventRequestReader(limits);
+    // the scope check is a route of its own: Vert.x allows no user handler before a body handler on one route,
+    // and a key without the scope must be refused before its body is read
+    router.post("/v1/events").handler(AuthHandler.requires(Scope.INGEST));
     router.post("/v1/events")
         .handler(BodyHandler.create(false).setBodyLimit(limits.maxBodyBytes()))
         .handler(ctx -> ingest(ctx, reader));
@@ -41,7 +47,7 @@ public final class IngestRoutes implements Consumer<Router> {
     boolean waitPersisted = prefersWaitPersisted(ctx.request().headers());
     Future.succeededFuture(ctx.body().buffer())
         .map(body -> reader.read(ctx.request().headers(), body == null ? new byte[0] : body.getBytes()))
-        .compose(events -> publisher.publish(events).compose(metadata -> waitPersisted
+        .compose(events -> publisher.publish(events, Principal.of(ctx).tenant()).compose(metadata -> waitPersisted
             ? waits.await(metadata, limits.waitPersistedTimeoutMs()).map(persisted -> answer(ctx, events, metadata, persisted))
             : Future.succeededFuture(answer(ctx, events, metadata, null))))
         .onSuccess(body -> ctx.response().putHeader("Content-Type", "application/json").end(body))

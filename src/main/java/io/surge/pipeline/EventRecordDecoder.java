@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Turns a Kafka record into an event by the CloudEvents Kafka protocol binding: binary mode ({@code ce_*}
@@ -28,11 +29,14 @@ import java.util.Map;
  * of topics declared raw become events whatever they hold. The same validator as HTTP decides what is valid.
  */
 public final class EventRecordDecoder {
-  private final Map<String, IngressTopic> rawTopics;
+  private static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
+
+  private final Map<String, IngressTopic> ingressTopics;
   private final JsonEventFormat json;
 
-  public EventRecordDecoder(Map<String, IngressTopic> rawTopics, int maxJsonDepth) {
-    this.rawTopics = rawTopics;
+  /** {@code ingressTopics}: the extra topics by name; the events topic and unknown topics are CloudEvents topics. */
+  public EventRecordDecoder(Map<String, IngressTopic> ingressTopics, int maxJsonDepth) {
+    this.ingressTopics = ingressTopics;
     this.json = new JsonEventFormat(maxJsonDepth, 1);
   }
 
@@ -45,21 +49,45 @@ public final class EventRecordDecoder {
 
   public Decoded decode(ConsumerRecord<byte[], byte[]> record, OffsetDateTime receivedAt) {
     try {
-      IngressTopic raw = rawTopics.get(record.topic());
-      CloudEvent event = raw != null ? rawEvent(record, raw) : cloudEvent(record);
+      IngressTopic topic = ingressTopics.get(record.topic());
+      String tenant = tenant(record, topic);
+      CloudEvent event = topic != null && topic.raw() ? rawEvent(record, topic) : cloudEvent(record);
       if (event == null) {
         return Decoded.rejected("not a CloudEvent: no ce_specversion header (binary mode) and content-type is not "
             + StructuredWriter.MEDIA_TYPE + " (structured mode)");
       }
       OffsetDateTime ts = event.time() == null ? receivedAt : Rfc3339.parse(event.time());
       boolean dataIsJson = event.data() != null && isJsonType(event.datacontenttype()) && JsonData.isJsonb(event.data());
-      return new Decoded(new StoredEvent(StoredEvent.DEFAULT_TENANT, event, dataIsJson, ts, receivedAt,
+      return new Decoded(new StoredEvent(tenant, event, dataIsJson, ts, receivedAt,
           record.topic(), record.partition(), record.offset()), null);
     } catch (InvalidEventException | MalformedEventsException e) {
       return Decoded.rejected("invalid CloudEvent: " + e.getMessage());
     } catch (HeaderException e) {
       return Decoded.rejected(e.getMessage());
     }
+  }
+
+  /**
+   * A topic that belongs to a tenant gives its records that tenant, and a record claiming another one is
+   * rejected; elsewhere the tenant header (written by Surge's ingest) decides, and a record without it belongs
+   * to {@code default}.
+   */
+  private static String tenant(ConsumerRecord<byte[], byte[]> record, IngressTopic topic) {
+    String claimed = header(record, KafkaBinding.TENANT_HEADER);
+    if (topic != null && topic.tenant() != null) {
+      if (claimed != null && !claimed.equals(topic.tenant())) {
+        throw new HeaderException("the record claims tenant '" + claimed + "' but topic '" + record.topic()
+            + "' belongs to tenant '" + topic.tenant() + "'");
+      }
+      return topic.tenant();
+    }
+    if (claimed == null) {
+      return StoredEvent.DEFAULT_TENANT;
+    }
+    if (!TENANT.matcher(claimed).matches()) {
+      throw new HeaderException("header '" + KafkaBinding.TENANT_HEADER + "' is not a tenant name");
+    }
+    return claimed;
   }
 
   private CloudEvent cloudEvent(ConsumerRecord<byte[], byte[]> record) {

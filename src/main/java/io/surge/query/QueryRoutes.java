@@ -4,7 +4,9 @@ import io.surge.cloudevents.Rfc3339;
 import io.surge.cloudevents.StructuredWriter;
 import io.surge.config.SurgeConfig.QueryConfig;
 import io.surge.http.Problems;
-import io.surge.pipeline.StoredEvent;
+import io.surge.security.AuthHandler;
+import io.surge.security.Principal;
+import io.surge.security.Scope;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -42,14 +44,15 @@ public final class QueryRoutes {
   }
 
   public void mount(Router router) {
-    router.get("/v1/events/:id").handler(this::event);
-    router.get("/v1/events").handler(this::list);
-    router.get("/v1/subjects/:subject/latest").handler(this::latest);
-    router.get("/v1/stats").handler(this::stats);
+    router.get("/v1/events/:id").handler(AuthHandler.requires(Scope.READ)).handler(this::event);
+    router.get("/v1/events").handler(AuthHandler.requires(Scope.READ)).handler(this::list);
+    router.get("/v1/subjects/:subject/latest").handler(AuthHandler.requires(Scope.READ)).handler(this::latest);
+    router.get("/v1/stats").handler(AuthHandler.requires(Scope.READ)).handler(this::stats);
   }
 
+  /** Every read is scoped to the caller's tenant: another tenant's event is simply not found. */
   private static String tenant(RoutingContext ctx) {
-    return StoredEvent.DEFAULT_TENANT;
+    return Principal.of(ctx).tenant();
   }
 
   private void event(RoutingContext ctx) {

@@ -76,7 +76,10 @@ class SurgeConfigTest {
       "SURGE_PIPELINE_DLQ_TOPIC|dead letters",
       "SURGE_PIPELINE_BACKOFF_MAX_MS|1",
       "SURGE_QUERY_DEFAULT_LIMIT|5000",
-      "SURGE_REDIS_STATS_TTL_SECONDS|60"})
+      "SURGE_REDIS_STATS_TTL_SECONDS|60",
+      "SURGE_PIPELINE_INGRESS_TOPICS|partner@Acme",
+      "SURGE_BOOTSTRAP_KEY|too-short",
+      "SURGE_BOOTSTRAP_KEY|has a space in it 0123456789abcdefghij"})
   void badOverrideFailsNamingTheVariable(String envName, String value) {
     ConfigSource source = ConfigSource.load(null, Map.of(envName, value));
 
@@ -90,8 +93,12 @@ class SurgeConfigTest {
     SurgeConfig config = SurgeConfig.from(ConfigSource.load(null,
         Map.of("SURGE_PIPELINE_INGRESS_TOPICS", "partner.events, legacy.orders=raw:com.acme.order")));
 
-    assertEquals(List.of(new SurgeConfig.IngressTopic("partner.events", false, null),
-        new SurgeConfig.IngressTopic("legacy.orders", true, "com.acme.order")), config.pipeline().ingressTopics());
+    assertEquals(List.of(new SurgeConfig.IngressTopic("partner.events", false, null, null),
+        new SurgeConfig.IngressTopic("legacy.orders", true, "com.acme.order", null)), config.pipeline().ingressTopics());
+    SurgeConfig owned = SurgeConfig.from(ConfigSource.load(null,
+        Map.of("SURGE_PIPELINE_INGRESS_TOPICS", "partner.events@acme,legacy.orders=raw:com.acme.order@acme")));
+    assertEquals(List.of(new SurgeConfig.IngressTopic("partner.events", false, null, "acme"),
+        new SurgeConfig.IngressTopic("legacy.orders", true, "com.acme.order", "acme")), owned.pipeline().ingressTopics());
     assertEquals(List.of(), SurgeConfig.from(ConfigSource.load(null, Map.of())).pipeline().ingressTopics());
   }
 

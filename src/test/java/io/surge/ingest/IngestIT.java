@@ -57,7 +57,7 @@ class IngestIT {
         "SURGE_INGEST_MAX_DECOMPRESSED_BYTES", Integer.toString(MAX_DECOMPRESSED),
         "SURGE_INGEST_MAX_EVENT_BYTES", Integer.toString(MAX_EVENT),
         "SURGE_INGEST_MAX_BATCH_EVENTS", Integer.toString(MAX_BATCH)));
-    client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(node.httpPort()));
+    client = TestSurge.client(vertx, node.httpPort());
     kafka = new TopicReader(KafkaEngine.bootstrap(), topic);
   }
 

@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.ext.web.client.WebClientSession;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -53,7 +54,7 @@ class KafkaOutageIT {
         "SURGE_KAFKA_REQUEST_TIMEOUT_MS", "1500",
         "SURGE_KAFKA_DELIVERY_TIMEOUT_MS", Integer.toString(DELIVERY_TIMEOUT_MS),
         "SURGE_INGEST_RETRY_AFTER_SECONDS", "3"));
-    WebClient client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(node.httpPort()));
+    WebClient client = TestSurge.client(vertx, node.httpPort());
     assertEquals(202, post(client).statusCode());
 
     kafka.stop();
@@ -80,9 +81,9 @@ class KafkaOutageIT {
     node = TestSurge.start(kafka.bootstrap(), TestSurge.uniqueTopic("inflight"), Map.of(
         "SURGE_KAFKA_LINGER_MS", "300",
         "SURGE_INGEST_MAX_INFLIGHT_EVENTS", "1"));
-    WebClient client = WebClient.create(vertx,
+    WebClient client = WebClientSession.create(WebClient.create(vertx,
         new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(node.httpPort()),
-        new PoolOptions().setHttp1MaxSize(8));
+        new PoolOptions().setHttp1MaxSize(8))).addHeader("Authorization", "Bearer " + TestSurge.BOOTSTRAP_KEY);
 
     List<Future<HttpResponse<Buffer>>> requests = new ArrayList<>();
     for (int i = 0; i < 8; i++) {

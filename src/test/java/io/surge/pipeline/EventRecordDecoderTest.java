@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EventRecordDecoderTest {
   private static final OffsetDateTime NOW = OffsetDateTime.of(2026, 11, 28, 12, 0, 0, 0, ZoneOffset.UTC);
   private final EventRecordDecoder decoder = new EventRecordDecoder(
-      Map.of("legacy", new IngressTopic("legacy", true, "com.example.legacy")), 16);
+      Map.of("legacy", new IngressTopic("legacy", true, "com.example.legacy", null),
+          "partner", new IngressTopic("partner", false, null, "acme")), 16);
 
   @Test
   void binaryModeReadsCeHeadersAndContentType() {
@@ -79,6 +80,25 @@ class EventRecordDecoderTest {
     assertEquals("application/octet-stream", e.event().datacontenttype());
     assertNull(e.event().subject());
     assertFalse(e.dataIsJson());
+  }
+
+  @Test
+  void theTenantComesFromTheHeaderOrTheTopic() {
+    String[] ce = {"ce_specversion", "1.0", "ce_id", "1", "ce_source", "/s", "ce_type", "t"};
+    assertEquals("default", decoder.decode(record("events", null, "x", ce), NOW).event().tenant());
+    assertEquals("globex", decoder.decode(record("events", null, "x", with(ce, "surge_tenant", "globex")), NOW).event().tenant());
+    assertEquals("acme", decoder.decode(record("partner", null, "x", ce), NOW).event().tenant());
+    assertEquals("acme", decoder.decode(record("partner", null, "x", with(ce, "surge_tenant", "acme")), NOW).event().tenant());
+    assertTrue(reject(record("partner", null, "x", with(ce, "surge_tenant", "globex")))
+        .contains("belongs to tenant 'acme'"));
+    assertTrue(reject(record("events", null, "x", with(ce, "surge_tenant", "Not A Tenant"))).contains("tenant"));
+  }
+
+  private static String[] with(String[] headers, String name, String value) {
+    String[] out = java.util.Arrays.copyOf(headers, headers.length + 2);
+    out[headers.length] = name;
+    out[headers.length + 1] = value;
+    return out;
   }
 
   @Test

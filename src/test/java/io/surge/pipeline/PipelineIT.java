@@ -68,7 +68,7 @@ class PipelineIT {
         "SURGE_QUERY_MAX_LIMIT", "50",
         "SURGE_QUERY_DEFAULT_LIMIT", "20"));
     node = SurgeNode.start(config).await();
-    client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(node.httpPort()));
+    client = TestSurge.client(vertx, node.httpPort());
     producer = new KafkaProducer<>(Map.of("bootstrap.servers", KafkaEngine.bootstrap()),
         new ByteArraySerializer(), new ByteArraySerializer());
     db = Postgres.pool(vertx, config.pg().url(), 2);

@@ -55,7 +55,7 @@ class PostgresOutageIT {
         "SURGE_PG_URL", pg.url("surge"),
         "SURGE_PIPELINE_BACKOFF_MAX_MS", "500"));
     node = SurgeNode.start(config).await();
-    WebClient client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(node.httpPort()));
+    WebClient client = TestSurge.client(vertx, node.httpPort());
     db = Postgres.pool(vertx, config.pg().url(), 1);
 
     postBatch(client, 50);

@@ -50,7 +50,7 @@ class RedisOutageIT {
     node = TestSurge.start(KafkaEngine.bootstrap(), TestSurge.uniqueTopic("redis-outage-it"), Map.of(
         "SURGE_ROLES", "ingest,worker,query",
         "SURGE_REDIS_URL", redis.url()));
-    client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(node.httpPort()));
+    client = TestSurge.client(vertx, node.httpPort());
   }
 
   @Test

@@ -59,7 +59,7 @@ class WaitPersistedIT {
     Map<String, String> ingestEnv = new HashMap<>(env);
     ingestEnv.put("SURGE_ROLES", "ingest");
     ingest = SurgeNode.start(SurgeConfig.from(ConfigSource.load(null, ingestEnv))).await();
-    WebClient client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(ingest.httpPort()));
+    WebClient client = TestSurge.client(vertx, ingest.httpPort());
 
     // no worker yet: the wait times out, and the answer says the events are in Kafka but not yet persisted
     String earlyId = uniqueId();

@@ -3,6 +3,10 @@ package io.surge.testing;
 import io.surge.SurgeNode;
 import io.surge.config.ConfigSource;
 import io.surge.config.SurgeConfig;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.ext.web.client.WebClientSession;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -13,7 +17,21 @@ import java.util.UUID;
  * database and Redis key prefix of its own, plus overrides. Role ingest unless SURGE_ROLES is overridden.
  */
 public final class TestSurge {
+  /** The bootstrap key of every test node: tenant default, all scopes. */
+  public static final String BOOTSTRAP_KEY = "test-bootstrap-key-0123456789abcdefghijklmnop";
+
   private TestSurge() {}
+
+  /** A client of a test node that sends the bootstrap key with every request. */
+  public static WebClient client(Vertx vertx, int port) {
+    return client(vertx, port, BOOTSTRAP_KEY);
+  }
+
+  /** A client of a test node that sends {@code key} with every request. */
+  public static WebClient client(Vertx vertx, int port, String key) {
+    WebClient plain = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
+    return WebClientSession.create(plain).addHeader("Authorization", "Bearer " + key);
+  }
 
   public static String uniqueTopic(String prefix) {
     return prefix + "." + UUID.randomUUID().toString().substring(0, 8);
@@ -38,6 +56,7 @@ public final class TestSurge {
     env.put("SURGE_REDIS_KEY_PREFIX", RedisEngine.uniquePrefix());
     env.put("SURGE_PIPELINE_GROUP_ID", "workers-" + topic);
     env.put("SURGE_PIPELINE_DLQ_TOPIC", topic + ".dlq");
+    env.put("SURGE_BOOTSTRAP_KEY", BOOTSTRAP_KEY);
     env.putAll(overrides);
     return env;
   }

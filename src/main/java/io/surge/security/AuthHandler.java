@@ -1,0 +1,55 @@
+package io.surge.security;
+
+import io.surge.http.Problems;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Guards every {@code /v1} route: {@code Authorization: Bearer <key>} must name a live key, else 401 (with
+ * {@code WWW-Authenticate}). Runs before any body is read, so an anonymous client cannot make Surge buffer one.
+ */
+public final class AuthHandler implements Handler<RoutingContext> {
+  private static final String BEARER = "Bearer ";
+
+  private final Authenticator authenticator;
+
+  public AuthHandler(Authenticator authenticator) {
+    this.authenticator = authenticator;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    String header = request.getHeader("Authorization");
+    if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      ctx.fail(Problems.unauthorized("send Authorization: Bearer <API key>"));
+      return;
+    }
+    String token = header.substring(BEARER.length()).trim();
+    if (!request.isEnded()) {
+      request.pause(); // the body handler after this one resumes it; nothing is read before the key is checked
+    }
+    authenticator.authenticate(token)
+        .onSuccess(principal -> {
+          if (principal == null) {
+            ctx.fail(Problems.unauthorized("the API key is not valid or has been revoked"));
+          } else {
+            ctx.put(Principal.CONTEXT_KEY, principal);
+            ctx.next();
+          }
+        })
+        .onFailure(e -> ctx.fail(Problems.unavailable("credentials cannot be checked right now", 2, e)));
+  }
+
+  /** A route handler that lets the request on only when the caller has {@code scope}; 403 otherwise. */
+  public static Handler<RoutingContext> requires(Scope scope) {
+    return ctx -> {
+      if (Principal.of(ctx).scopes().contains(scope)) {
+        ctx.next();
+      } else {
+        ctx.fail(Problems.forbidden("this API key lacks the '" + scope.wire() + "' scope"));
+      }
+    };
+  }
+}
