@@ -25,6 +25,8 @@ import io.surge.security.AdminRoutes;
 import io.surge.security.AuthHandler;
 import io.surge.security.Authenticator;
 import io.surge.security.KeyStore;
+import io.surge.security.RateLimiter;
+import io.surge.security.RateLimits;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -65,6 +67,7 @@ public final class SurgeNode {
   private PersistedWaits waits;
   private Pool pool;
   private Redis redis;
+  private RateLimits rateLimits;
 
   private SurgeNode(Vertx vertx, SurgeConfig config) {
     this.vertx = vertx;
@@ -130,7 +133,11 @@ public final class SurgeNode {
   /** API keys: every /v1 route is behind the bearer check, mounted before any other route. */
   private Future<Void> startSecurity() {
     KeyStore keys = new KeyStore(pool);
-    routes.add(router -> router.route("/v1/*").handler(new AuthHandler(new Authenticator(keys, config.security().keyCacheSeconds()))));
+    rateLimits = new RateLimits(new RateLimiter(new RedisGate(redis), config.redis().keyPrefix(),
+        config.security().rateLimitLocalFallback()));
+    routes.add(router -> router.route("/v1/*")
+        .handler(new AuthHandler(new Authenticator(keys, config.security().keyCacheSeconds())))
+        .handler(rateLimits::requests));
     routes.add(new AdminRoutes(keys)::mount);
     String bootstrap = config.security().bootstrapKey();
     return bootstrap == null ? Future.succeededFuture()
@@ -145,7 +152,7 @@ public final class SurgeNode {
     EventPublisher publisher = new EventPublisher(producer, kafka.topic(), inflight, config.ingest().retryAfterSeconds());
     health.check("kafka", new KafkaReadiness(vertx, admin, 2000));
     waits = PersistedWaits.start(vertx, config.pg().url(), kafka.topic());
-    routes.add(new IngestRoutes(config.ingest(), publisher, waits));
+    routes.add(new IngestRoutes(config.ingest(), publisher, waits, rateLimits));
     return KafkaTopics.ensure(vertx, admin, kafka.topic(), kafka.partitions(), kafka.replicationFactor(), kafka.startupTimeoutMs())
         .compose(v -> KafkaTopics.awaitMetadata(vertx, producer, kafka.topic(), kafka.startupTimeoutMs()))
         .mapEmpty();

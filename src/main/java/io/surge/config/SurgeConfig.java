@@ -168,19 +168,24 @@ public record SurgeConfig(Set<Role> roles, HttpConfig http, KafkaConfig kafka, P
   public record IngressTopic(String name, boolean raw, String rawType, String tenant) {}
 
   /** {@code bootstrapKey}: empty, or a secret of at least 32 characters that becomes the all-tenants admin key. */
-  public record SecurityConfig(String bootstrapKey, int keyCacheSeconds) {
+  public record SecurityConfig(String bootstrapKey, int keyCacheSeconds, boolean rateLimitLocalFallback) {
     static SecurityConfig from(ConfigSource s) {
       String key = s.optionalString("bootstrapKey");
       if (!key.isEmpty() && (key.length() < 32 || !key.chars().allMatch(c -> c > 32 && c < 127))) {
         throw s.invalid("bootstrapKey", "<hidden>", "must be at least 32 printable ASCII characters without spaces");
       }
-      return new SecurityConfig(key.isEmpty() ? null : key, s.integer("security.keyCacheSeconds", 0, 300));
+      String fallback = s.string("security.rateLimitFallback");
+      if (!fallback.equals("local") && !fallback.equals("deny")) {
+        throw s.invalid("security.rateLimitFallback", fallback, "must be local or deny");
+      }
+      return new SecurityConfig(key.isEmpty() ? null : key, s.integer("security.keyCacheSeconds", 0, 300),
+          fallback.equals("local"));
     }
 
     @Override
     public String toString() {
       return "SecurityConfig[bootstrapKey=" + (bootstrapKey == null ? "none" : "<hidden>") + ", keyCacheSeconds="
-          + keyCacheSeconds + "]";
+          + keyCacheSeconds + ", rateLimitLocalFallback=" + rateLimitLocalFallback + "]";
     }
   }
 

@@ -73,6 +73,11 @@ public final class Problems {
         retryAfterSeconds, null);
   }
 
+  public static ProblemException tooManyRequests(String detail, int retryAfterSeconds) {
+    return new ProblemException(429, TYPE_PREFIX + "rate-limited", "Too many requests", detail, Map.of(),
+        retryAfterSeconds, null);
+  }
+
   public static ProblemException unavailable(String detail, int retryAfterSeconds, Throwable cause) {
     return new ProblemException(503, TYPE_PREFIX + "unavailable", "Service unavailable", detail, Map.of(),
         retryAfterSeconds, cause);

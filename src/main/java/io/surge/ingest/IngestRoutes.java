@@ -4,6 +4,7 @@ import io.surge.cloudevents.CloudEvent;
 import io.surge.config.SurgeConfig.IngestLimits;
 import io.surge.security.AuthHandler;
 import io.surge.security.Principal;
+import io.surge.security.RateLimits;
 import io.surge.security.Scope;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -25,11 +26,13 @@ public final class IngestRoutes implements Consumer<Router> {
   private final IngestLimits limits;
   private final EventPublisher publisher;
   private final PersistedWaits waits;
+  private final RateLimits rateLimits;
 
-  public IngestRoutes(IngestLimits limits, EventPublisher publisher, PersistedWaits waits) {
+  public IngestRoutes(IngestLimits limits, EventPublisher publisher, PersistedWaits waits, RateLimits rateLimits) {
     this.limits = limits;
     this.publisher = publisher;
     this.waits = waits;
+    this.rateLimits = rateLimits;
   }
 
   @Override
@@ -47,6 +50,7 @@ public final class IngestRoutes implements Consumer<Router> {
     boolean waitPersisted = prefersWaitPersisted(ctx.request().headers());
     Future.succeededFuture(ctx.body().buffer())
         .map(body -> reader.read(ctx.request().headers(), body == null ? new byte[0] : body.getBytes()))
+        .compose(events -> rateLimits.events(ctx, events.size()).map(events))
         .compose(events -> publisher.publish(events, Principal.of(ctx).tenant()).compose(metadata -> waitPersisted
             ? waits.await(metadata, limits.waitPersistedTimeoutMs()).map(persisted -> answer(ctx, events, metadata, persisted))
             : Future.succeededFuture(answer(ctx, events, metadata, null))))

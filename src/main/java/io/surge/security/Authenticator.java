@@ -46,7 +46,8 @@ public final class Authenticator {
   private static Principal match(String token, List<KeyStore.Candidate> candidates) {
     for (KeyStore.Candidate c : candidates) {
       if (KeySecrets.matches(token, c.hash())) {
-        return c.revoked() ? null : new Principal(c.id(), c.tenant(), c.scopes(), c.superuser());
+        return c.revoked() ? null : new Principal(c.id(), c.tenant(), c.scopes(), c.superuser(),
+            c.requestsPerSecond(), c.eventsPerSecond());
       }
     }
     return null;

@@ -32,7 +32,8 @@ public final class KeyStore {
   public record Created(KeyInfo info, String token) {}
 
   /** A stored key that a token's prefix points at. */
-  record Candidate(String id, byte[] hash, String tenant, Set<Scope> scopes, boolean superuser, boolean revoked) {}
+  record Candidate(String id, byte[] hash, String tenant, Set<Scope> scopes, boolean superuser, boolean revoked,
+                   Integer requestsPerSecond, Integer eventsPerSecond) {}
 
   public Future<Created> create(String tenant, Set<Scope> scopes, Integer requestsPerSecond, Integer eventsPerSecond) {
     String token = KeySecrets.newToken();
@@ -78,7 +79,8 @@ public final class KeyStore {
   }
 
   Future<List<Candidate>> candidates(String prefix) {
-    return pool.preparedQuery("SELECT id, hash, tenant, scopes, superuser, revoked_at IS NOT NULL FROM api_keys WHERE prefix = $1")
+    return pool.preparedQuery("SELECT id, hash, tenant, scopes, superuser, revoked_at IS NOT NULL, requests_per_second, "
+        + "events_per_second FROM api_keys WHERE prefix = $1")
         .execute(Tuple.of(prefix))
         .map(rs -> {
           List<Candidate> out = new ArrayList<>(rs.size());
@@ -91,7 +93,7 @@ public final class KeyStore {
               }
             }
             out.add(new Candidate(r.getString(0), r.getBuffer(1).getBytes(), r.getString(2), scopes, r.getBoolean(4),
-                r.getBoolean(5)));
+                r.getBoolean(5), r.getInteger(6), r.getInteger(7)));
           }
           return out;
         });

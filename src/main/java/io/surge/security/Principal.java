@@ -6,9 +6,10 @@ import java.util.Set;
 
 /**
  * Who is calling: the tenant every read and write is scoped to, the scopes granted, and whether this is the
- * bootstrap key (which administers every tenant).
+ * bootstrap key (which administers every tenant), and the key's rate limits (null: none).
  */
-public record Principal(String keyId, String tenant, Set<Scope> scopes, boolean superuser) {
+public record Principal(String keyId, String tenant, Set<Scope> scopes, boolean superuser, Integer requestsPerSecond,
+                        Integer eventsPerSecond) {
   static final String CONTEXT_KEY = "surge.principal";
 
   /** The caller of a request that passed {@link AuthHandler}. */
