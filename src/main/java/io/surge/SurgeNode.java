@@ -206,7 +206,7 @@ public final class SurgeNode {
           }
           return verticle;
         }, new DeploymentOptions().setInstances(config.http().instances()))
-        .onSuccess(id -> LOG.info("{} listening on http://{}:{} ({} event loops), topic {} at {}", config.roles(),
+        .onSuccess(id -> LOG.info("{} listening on {}://{}:{} ({} event loops), topic {} at {}", config.roles(), config.http().tls() ? "https" : "http",
             config.http().host(), httpPort(), config.http().instances(), config.kafka().topic(), config.kafka().bootstrap()))
         .mapEmpty();
   }

@@ -61,11 +61,32 @@ public record SurgeConfig(Set<Role> roles, HttpConfig http, KafkaConfig kafka, P
 
   public enum Role { INGEST, WORKER, QUERY }
 
-  public record HttpConfig(String host, int port, int instances) {
+  /**
+   * The listener: limits that hold against slow or oversized clients, and TLS when both PEM files are named
+   * ({@code http.tlsCertPath}, {@code http.tlsKeyPath}; empty means plain HTTP).
+   */
+  public record HttpConfig(String host, int port, int instances, int maxHeaderBytes, int idleTimeoutSeconds,
+                           int requestTimeoutMs, String tlsCertPath, String tlsKeyPath) {
     static HttpConfig from(ConfigSource s) {
       int instances = s.integer("http.instances", 0, 256);
+      String cert = s.optionalString("http.tlsCertPath");
+      String key = s.optionalString("http.tlsKeyPath");
+      if (cert.isEmpty() != key.isEmpty()) {
+        throw s.invalid(cert.isEmpty() ? "http.tlsCertPath" : "http.tlsKeyPath", "", "TLS needs both tlsCertPath and tlsKeyPath");
+      }
+      for (String[] file : new String[][] {{"http.tlsCertPath", cert}, {"http.tlsKeyPath", key}}) {
+        if (!file[1].isEmpty() && !java.nio.file.Files.isReadable(java.nio.file.Path.of(file[1]))) {
+          throw s.invalid(file[0], file[1], "is not a readable file");
+        }
+      }
       return new HttpConfig(s.string("http.host"), s.integer("http.port", 0, 65535),
-          instances == 0 ? Runtime.getRuntime().availableProcessors() : instances);
+          instances == 0 ? Runtime.getRuntime().availableProcessors() : instances,
+          s.integer("http.maxHeaderBytes", 1024, 1024 * 1024), s.integer("http.idleTimeoutSeconds", 1, 3600),
+          s.integer("http.requestTimeoutMs", 100, 600_000), cert.isEmpty() ? null : cert, key.isEmpty() ? null : key);
+    }
+
+    public boolean tls() {
+      return tlsCertPath != null;
     }
   }
 

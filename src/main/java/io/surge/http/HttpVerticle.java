@@ -5,9 +5,12 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.TimeoutHandler;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -27,11 +30,20 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    // a client that does not finish its request in time gets 408 and loses the connection, holding nothing
+    router.route("/v1/*").handler(TimeoutHandler.create(config.requestTimeoutMs(), 408));
     routes.forEach(r -> r.accept(router));
     router.route().failureHandler(new ProblemRenderer());
     router.errorHandler(404, ctx -> ctx.fail(Problems.notFound("no such resource: " + ctx.request().path())));
     router.errorHandler(405, ctx -> ctx.fail(Problems.methodNotAllowed(ctx.request().method() + " is not allowed here")));
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()));
+    HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
+        .setMaxHeaderSize(config.maxHeaderBytes())
+        .setIdleTimeout(config.idleTimeoutSeconds()).setIdleTimeoutUnit(TimeUnit.SECONDS);
+    if (config.tls()) {
+      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(config.tlsCertPath())
+          .setKeyPath(config.tlsKeyPath()));
+    }
+    server = vertx.createHttpServer(options);
     return server.requestHandler(router).listen();
   }
 
