@@ -2,7 +2,8 @@
 # Ingest benchmark, all on this machine (loopback only), in one run:
 #   1. Kafka's own producer perf tool (300-byte records, acks=all, idempotent): the Kafka ceiling
 #   2. a bare Vert.x server answering 202 (io.surge.dev.BareServer): the HTTP ceiling
-#   3. Surge ingest (target/surge.jar, role ingest) with 1 event per request
+#   3. Surge ingest (target/surge.jar, role ingest) with 1 event per request, with an API key that has
+#      (very high) rate limits, so authentication and the Redis token buckets are both on the path
 #   4. Surge ingest with 100 events per request
 # Usage: scripts/bench-ingest.sh            (DURATION=20 CONNECTIONS=64 THREADS=2 PERF_RECORDS=2000000)
 # Prints a Markdown table and writes it to target/bench-ingest.md.
@@ -77,10 +78,16 @@ kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
 echo "## Surge ingest" >&2
 SURGE_PORT=$(free_port)
 psql "$PG_SERVER/postgres" -qtAX -c "DROP DATABASE IF EXISTS surge_bench_ingest" >/dev/null 2>&1
-SURGE_PG_URL="$PG_SERVER/surge_bench_ingest" SURGE_BOOTSTRAP_KEY="$BENCH_KEY" SURGE_HTTP_PORT=$SURGE_PORT SURGE_KAFKA_BOOTSTRAP=$BOOTSTRAP SURGE_KAFKA_TOPIC=bench.events SURGE_ROLES=ingest \
+SURGE_REDIS_URL="${SURGE_REDIS_URL:-redis://127.0.0.1:6379}" SURGE_REDIS_KEY_PREFIX="bench-ingest-$$:" SURGE_PG_URL="$PG_SERVER/surge_bench_ingest" SURGE_BOOTSTRAP_KEY="$BENCH_KEY" SURGE_HTTP_PORT=$SURGE_PORT SURGE_KAFKA_BOOTSTRAP=$BOOTSTRAP SURGE_KAFKA_TOPIC=bench.events SURGE_ROLES=ingest \
   java ${SURGE_JAVA_OPTS:-} -jar target/surge.jar run > "$WORK/surge.log" 2>&1 &
 PIDS+=($!)
 wait_http "http://127.0.0.1:$SURGE_PORT/health/ready"
+# measure with auth and rate limiting on: a key of its own whose limits are set far above what this box can do
+BENCH_KEY=$(curl -fs -H "Authorization: Bearer $BENCH_KEY" -H 'Content-Type: application/json' \
+  "http://127.0.0.1:$SURGE_PORT/v1/admin/keys" --data \
+  '{"tenant":"bench","scopes":["ingest"],"limits":{"requestsPerSecond":1000000000,"eventsPerSecond":2000000000}}' \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
+export BENCH_KEY
 run_wrk surge-single 1 "http://127.0.0.1:$SURGE_PORT/v1/events"
 run_wrk surge-batch100 100 "http://127.0.0.1:$SURGE_PORT/v1/events"
 

@@ -59,7 +59,7 @@ public final class Surge {
       try {
         node = SurgeNode.start(surgeConfig).await();
       } catch (Exception e) {
-        System.err.println("surge: could not start: " + e.getMessage());
+        System.err.println("surge: could not start: " + io.surge.config.Redaction.redact(e.getMessage()));
         return 1;
       }
       Runtime.getRuntime().addShutdownHook(new Thread(() -> node.stop().await(), "surge-shutdown"));

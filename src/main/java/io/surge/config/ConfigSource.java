@@ -106,7 +106,7 @@ public final class ConfigSource {
 
   /** A ConfigException naming where the bad value came from. */
   public ConfigException invalid(String key, String value, String why) {
-    return new ConfigException("invalid configuration " + origins.get(key) + "='" + value + "': " + why);
+    return new ConfigException("invalid configuration " + origins.get(key) + "='" + Redaction.redact(value) + "': " + why);
   }
 
   private String require(String key) {

@@ -3,6 +3,7 @@ package io.surge.dev;
 import io.surge.Surge;
 import io.surge.SurgeNode;
 import io.surge.config.ConfigException;
+import io.surge.config.Redaction;
 import io.surge.config.SurgeConfig;
 import io.surge.security.KeySecrets;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -66,8 +67,8 @@ public final class DevStack {
     System.out.printf("%nSurge dev stack ready in %d ms%n  HTTP      http://127.0.0.1:%d  (POST /v1/events, GET /v1/events, GET /health/ready)%n"
             + "  API key   %s  (send: Authorization: Bearer <key>; tenant default, all scopes)%n"
             + "  Kafka     %s  topic %s%n  Postgres  %s%n  Redis     %s%n  Data      %s%nCtrl-C stops everything.%n%n",
-        readyMs, node.httpPort(), key, config.kafka().bootstrap(), config.kafka().topic(), config.pgUrl(),
-        config.redisUrl(), dir);
+        readyMs, node.httpPort(), key, config.kafka().bootstrap(), config.kafka().topic(), Redaction.redact(config.pgUrl()),
+        Redaction.redact(config.redisUrl()), dir);
     Thread.currentThread().join();
   }
 

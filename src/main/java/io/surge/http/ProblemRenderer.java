@@ -2,6 +2,7 @@ package io.surge.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.surge.config.Redaction;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -40,7 +41,8 @@ public final class ProblemRenderer implements Handler<RoutingContext> {
     Throwable failure = ctx.failure();
     if (failure instanceof ProblemException p) {
       if (p.status() >= 500 && p.getCause() != null) {
-        LOG.warn("{} {} answered {}: {}", ctx.request().method(), ctx.request().path(), p.status(), p.getCause().toString());
+        LOG.warn("{} {} answered {}: {}", ctx.request().method(), ctx.request().path(), p.status(),
+            Redaction.redact(p.getCause().toString()));
       }
       return p;
     }
