@@ -24,12 +24,11 @@ public final class RateLimits {
       ctx.next();
       return;
     }
-    boolean paused = !ctx.request().isEnded();
-    if (paused) {
-      ctx.request().pause(); // the body is not read before the request is let in
+    Future<Void> checked = check(ctx, p.keyId() + ":req", p.requestsPerSecond(), 1, "requests");
+    if (!checked.isComplete() && !ctx.request().isEnded()) {
+      ctx.request().pause(); // the body is not read before the request is let in; the body handler resumes it
     }
-    check(ctx, p.keyId() + ":req", p.requestsPerSecond(), 1, "requests")
-        .onSuccess(v -> ctx.next())
+    checked.onSuccess(v -> ctx.next())
         .onFailure(ctx::fail);
   }
 
