@@ -24,6 +24,7 @@ import io.surge.query.QueryRoutes;
 import io.surge.security.AdminRoutes;
 import io.surge.security.AuthHandler;
 import io.surge.security.Authenticator;
+import io.surge.security.JwtVerifier;
 import io.surge.security.KeyStore;
 import io.surge.security.RateLimiter;
 import io.surge.security.RateLimits;
@@ -136,7 +137,8 @@ public final class SurgeNode {
     rateLimits = new RateLimits(new RateLimiter(new RedisGate(redis), config.redis().keyPrefix(),
         config.security().rateLimitLocalFallback()));
     routes.add(router -> router.route("/v1/*")
-        .handler(new AuthHandler(new Authenticator(keys, config.security().keyCacheSeconds())))
+        .handler(new AuthHandler(new Authenticator(keys, config.security().keyCacheSeconds()),
+            config.security().jwt() == null ? null : new JwtVerifier(vertx, config.security().jwt())))
         .handler(rateLimits::requests));
     routes.add(new AdminRoutes(keys)::mount);
     String bootstrap = config.security().bootstrapKey();

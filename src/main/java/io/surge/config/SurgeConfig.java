@@ -189,7 +189,7 @@ public record SurgeConfig(Set<Role> roles, HttpConfig http, KafkaConfig kafka, P
   public record IngressTopic(String name, boolean raw, String rawType, String tenant) {}
 
   /** {@code bootstrapKey}: empty, or a secret of at least 32 characters that becomes the all-tenants admin key. */
-  public record SecurityConfig(String bootstrapKey, int keyCacheSeconds, boolean rateLimitLocalFallback) {
+  public record SecurityConfig(String bootstrapKey, int keyCacheSeconds, boolean rateLimitLocalFallback, JwtConfig jwt) {
     static SecurityConfig from(ConfigSource s) {
       String key = s.optionalString("bootstrapKey");
       if (!key.isEmpty() && (key.length() < 32 || !key.chars().allMatch(c -> c > 32 && c < 127))) {
@@ -200,13 +200,53 @@ public record SurgeConfig(Set<Role> roles, HttpConfig http, KafkaConfig kafka, P
         throw s.invalid("security.rateLimitFallback", fallback, "must be local or deny");
       }
       return new SecurityConfig(key.isEmpty() ? null : key, s.integer("security.keyCacheSeconds", 0, 300),
-          fallback.equals("local"));
+          fallback.equals("local"), JwtConfig.from(s));
     }
 
     @Override
     public String toString() {
       return "SecurityConfig[bootstrapKey=" + (bootstrapKey == null ? "none" : "<hidden>") + ", keyCacheSeconds="
-          + keyCacheSeconds + ", rateLimitLocalFallback=" + rateLimitLocalFallback + "]";
+          + keyCacheSeconds + ", rateLimitLocalFallback=" + rateLimitLocalFallback + ", jwt=" + jwt + "]";
+    }
+  }
+
+  /**
+   * JWT bearer tokens, on when {@code security.jwt.publicKeyPath} names a PEM public key: the signing algorithm,
+   * optional issuer and audience to require, and the claims that carry the tenant and the scopes.
+   */
+  public record JwtConfig(String publicKeyPem, String algorithm, String issuer, String audience, String tenantClaim,
+                          String scopesClaim, int leewaySeconds) {
+    private static final Set<String> ALGORITHMS = Set.of("RS256", "RS384", "RS512", "ES256", "ES384", "ES512",
+        "PS256", "PS384", "PS512");
+
+    static JwtConfig from(ConfigSource s) {
+      String path = s.optionalString("security.jwt.publicKeyPath");
+      if (path.isEmpty()) {
+        return null;
+      }
+      String pem;
+      try {
+        pem = java.nio.file.Files.readString(java.nio.file.Path.of(path));
+      } catch (java.io.IOException | RuntimeException e) {
+        throw s.invalid("security.jwt.publicKeyPath", path, "is not a readable file");
+      }
+      if (!pem.contains("-----BEGIN PUBLIC KEY-----")) {
+        throw s.invalid("security.jwt.publicKeyPath", path, "must hold a PEM public key (-----BEGIN PUBLIC KEY-----)");
+      }
+      String algorithm = s.string("security.jwt.algorithm");
+      if (!ALGORITHMS.contains(algorithm)) {
+        throw s.invalid("security.jwt.algorithm", algorithm, "must be one of " + new java.util.TreeSet<>(ALGORITHMS));
+      }
+      String issuer = s.optionalString("security.jwt.issuer");
+      String audience = s.optionalString("security.jwt.audience");
+      return new JwtConfig(pem, algorithm, issuer.isEmpty() ? null : issuer, audience.isEmpty() ? null : audience,
+          s.string("security.jwt.tenantClaim"), s.string("security.jwt.scopesClaim"),
+          s.integer("security.jwt.leewaySeconds", 0, 300));
+    }
+
+    @Override
+    public String toString() {
+      return "JwtConfig[algorithm=" + algorithm + ", issuer=" + issuer + ", audience=" + audience + "]";
     }
   }
 

@@ -14,9 +14,12 @@ public final class AuthHandler implements Handler<RoutingContext> {
   private static final String BEARER = "Bearer ";
 
   private final Authenticator authenticator;
+  private final JwtVerifier jwt;
 
-  public AuthHandler(Authenticator authenticator) {
+  /** {@code jwt}: null when JWT bearer tokens are not configured. */
+  public AuthHandler(Authenticator authenticator, JwtVerifier jwt) {
     this.authenticator = authenticator;
+    this.jwt = jwt;
   }
 
   @Override
@@ -28,7 +31,8 @@ public final class AuthHandler implements Handler<RoutingContext> {
       return;
     }
     String token = header.substring(BEARER.length()).trim();
-    Future<Principal> checked = authenticator.authenticate(token);
+    Future<Principal> checked = jwt != null && JwtVerifier.looksLikeJwt(token) ? jwt.verify(token)
+        : authenticator.authenticate(token);
     if (!checked.isComplete() && !request.isEnded()) {
       // a database lookup: hold the body until it answers (the body handler resumes it). A cached key answers
       // at once, and pausing then would only cost the socket a read toggle per request.
@@ -37,7 +41,7 @@ public final class AuthHandler implements Handler<RoutingContext> {
     checked
         .onSuccess(principal -> {
           if (principal == null) {
-            ctx.fail(Problems.unauthorized("the API key is not valid or has been revoked"));
+            ctx.fail(Problems.unauthorized("the API key or token is not valid, has expired or has been revoked"));
           } else {
             ctx.put(Principal.CONTEXT_KEY, principal);
             ctx.next();

@@ -79,7 +79,13 @@ class SurgeConfigTest {
       "SURGE_REDIS_STATS_TTL_SECONDS|60",
       "SURGE_PIPELINE_INGRESS_TOPICS|partner@Acme",
       "SURGE_BOOTSTRAP_KEY|too-short",
-      "SURGE_BOOTSTRAP_KEY|has a space in it 0123456789abcdefghij"})
+      "SURGE_BOOTSTRAP_KEY|has a space in it 0123456789abcdefghij",
+      "SURGE_SECURITY_RATE_LIMIT_FALLBACK|allow",
+      "SURGE_SECURITY_KEY_CACHE_SECONDS|3601",
+      "SURGE_SECURITY_JWT_PUBLIC_KEY_PATH|/nonexistent/key.pem",
+      "SURGE_SECURITY_JWT_PUBLIC_KEY_PATH|/etc/hostname",
+      "SURGE_HTTP_MAX_HEADER_BYTES|10",
+      "SURGE_HTTP_REQUEST_TIMEOUT_MS|0"})
   void badOverrideFailsNamingTheVariable(String envName, String value) {
     ConfigSource source = ConfigSource.load(null, Map.of(envName, value));
 
