@@ -19,28 +19,10 @@ PG_SERVER=${PG_BASE%/*}
 # the key wrk sends (scripts/bench/events.lua reads BENCH_KEY); Surge gets it as its bootstrap key
 export BENCH_KEY=${BENCH_KEY:-bench_$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')}
 
-if ! command -v wrk >/dev/null; then
-  echo "wrk is missing; installing it from Debian's packages" >&2
-  apt-get install -y -qq wrk >/dev/null || { echo "install wrk (apt-get install wrk) and retry" >&2; exit 1; }
-fi
-if [[ ! -f target/surge.jar || ! -f target/dev.classpath ]] || [[ -n "$(find src conf pom.xml -newer target/surge.jar -print -quit)" ]]; then
-  mvn -B -q -DskipTests package
-fi
-CP="target/classes:$(cat target/dev.classpath)"
-WORK=$(mktemp -d /tmp/surge-bench.XXXX)
-PIDS=()
-cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_http() { for _ in $(seq 1 300); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "no answer from $1" >&2; exit 1; }
+source scripts/bench/common.sh surge-bench
 
 echo "## starting the broker" >&2
-java -cp "$CP" io.surge.dev.EmbeddedKafka "$WORK/kafka" > "$WORK/kafka.log" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 1 600); do grep -q "kafka bootstrap" "$WORK/kafka.log" && break; sleep 0.1; done
-BOOTSTRAP=$(grep -o "kafka bootstrap .*" "$WORK/kafka.log" | awk '{print $3}')
-[[ -n "$BOOTSTRAP" ]] || { cat "$WORK/kafka.log" >&2; exit 1; }
+start_kafka
 
 echo "## Kafka producer ceiling ($PERF_RECORDS x 300 B, acks=all)" >&2
 java -cp "$CP" org.apache.kafka.tools.TopicCommand --bootstrap-server "$BOOTSTRAP" --create --topic bench.perf \

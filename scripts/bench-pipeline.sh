@@ -23,29 +23,16 @@ PG_SERVER=${PG_BASE%/*}
 # the key wrk (scripts/bench/events.lua) and PipelineBench send; every Surge here takes it as its bootstrap key
 export BENCH_KEY=${BENCH_KEY:-bench_$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')}
 
-command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
 command -v pgbench >/dev/null || { echo "pgbench is missing (apt-get install postgresql-client)" >&2; exit 1; }
-if [[ ! -f target/surge.jar || ! -f target/dev.classpath ]] || [[ -n "$(find src conf pom.xml -newer target/surge.jar -print -quit)" ]]; then
-  mvn -B -q -DskipTests package
-fi
-CP="target/classes:$(cat target/dev.classpath)"
-WORK=$(mktemp -d /tmp/surge-bench-pipeline.XXXX)
+source scripts/bench/common.sh surge-bench-pipeline
 RUN=$(date +%s)
-PIDS=()
-cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_http() { for _ in $(seq 1 600); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "no answer from $1" >&2; exit 1; }
 psql_admin() { psql "$PG_SERVER/postgres" -qtAX -v ON_ERROR_STOP=1 -c "$1"; }
 fresh_db() { psql_admin "DROP DATABASE IF EXISTS $1" >/dev/null 2>&1; echo "$PG_SERVER/$1"; }
 rows() { psql "$1" -qtAX -c "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM events_seq_seq"; }
 ROWS=()
 
 echo "## broker" >&2
-java -cp "$CP" io.surge.dev.EmbeddedKafka "$WORK/kafka" > "$WORK/kafka.log" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 1 600); do grep -q "kafka bootstrap" "$WORK/kafka.log" && break; sleep 0.1; done
-BOOTSTRAP=$(grep -o "kafka bootstrap .*" "$WORK/kafka.log" | awk '{print $3}')
+start_kafka
 
 echo "## 1. Postgres ceiling (pgbench, 4 clients, 500 rows per insert)" >&2
 PGB=$(fresh_db surge_pgbench)

@@ -131,19 +131,23 @@ public final class SurgeNode {
         .mapEmpty();
   }
 
-  /** API keys: every /v1 route is behind the bearer check, mounted before any other route. */
+  /** API keys and JWTs: every /v1 route is behind the bearer check, mounted before any other route. */
   private Future<Void> startSecurity() {
     KeyStore keys = new KeyStore(pool);
     rateLimits = new RateLimits(new RateLimiter(new RedisGate(redis), config.redis().keyPrefix(),
         config.security().rateLimitLocalFallback()));
-    routes.add(router -> router.route("/v1/*")
-        .handler(new AuthHandler(new Authenticator(keys, config.security().keyCacheSeconds()),
-            config.security().jwt() == null ? null : new JwtVerifier(vertx, config.security().jwt())))
-        .handler(rateLimits::requests));
-    routes.add(new AdminRoutes(keys)::mount);
+    Future<JwtVerifier> jwt = config.security().jwt() == null ? Future.succeededFuture()
+        : JwtVerifier.start(vertx, config.security().jwt());
     String bootstrap = config.security().bootstrapKey();
-    return bootstrap == null ? Future.succeededFuture()
-        : keys.ensureBootstrap(bootstrap).onSuccess(v -> LOG.info("bootstrap key (tenant default, all scopes) is set"));
+    return jwt
+        .onSuccess(verifier -> {
+          routes.add(router -> router.route("/v1/*")
+              .handler(new AuthHandler(new Authenticator(keys, config.security().keyCacheSeconds()), verifier))
+              .handler(rateLimits::requests));
+          routes.add(new AdminRoutes(keys)::mount);
+        })
+        .compose(v -> bootstrap == null ? Future.succeededFuture()
+            : keys.ensureBootstrap(bootstrap).onSuccess(k -> LOG.info("bootstrap key (tenant default, all scopes) is set")));
   }
 
   private Future<Void> startIngest() {

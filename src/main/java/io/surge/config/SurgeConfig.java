@@ -81,8 +81,17 @@ public record SurgeConfig(Set<Role> roles, HttpConfig http, KafkaConfig kafka, P
       }
       return new HttpConfig(s.string("http.host"), s.integer("http.port", 0, 65535),
           instances == 0 ? Runtime.getRuntime().availableProcessors() : instances,
-          s.integer("http.maxHeaderBytes", 1024, 1024 * 1024), s.integer("http.idleTimeoutSeconds", 1, 3600),
-          s.integer("http.requestTimeoutMs", 100, 600_000), cert.isEmpty() ? null : cert, key.isEmpty() ? null : key);
+          s.integer("http.maxHeaderBytes", 1024, 1024 * 1024), s.integer("http.idleTimeoutSeconds", 0, 3600),
+          requestTimeoutMs(s), cert.isEmpty() ? null : cert, key.isEmpty() ? null : key);
+    }
+
+    /** 0 turns the request timeout off (for a proxy in front that enforces one); else at least 100 ms. */
+    private static int requestTimeoutMs(ConfigSource s) {
+      int ms = s.integer("http.requestTimeoutMs", 0, 600_000);
+      if (ms > 0 && ms < 100) {
+        throw s.invalid("http.requestTimeoutMs", Integer.toString(ms), "must be 0 (off) or at least 100");
+      }
+      return ms;
     }
 
     public boolean tls() {
@@ -211,19 +220,46 @@ public record SurgeConfig(Set<Role> roles, HttpConfig http, KafkaConfig kafka, P
   }
 
   /**
-   * JWT bearer tokens, on when {@code security.jwt.publicKeyPath} names a PEM public key: the signing algorithm,
-   * optional issuer and audience to require, and the claims that carry the tenant and the scopes.
+   * JWT bearer tokens, on when {@code security.jwt.publicKeyPath} names a PEM public key or
+   * {@code security.jwt.jwksUrl} an identity provider's JWK Set (fetched at start, every
+   * {@code jwksRefreshSeconds}, and when a token names a key id not seen yet): the signing algorithm (the
+   * default for JWKs without {@code alg}), optional issuer and audience to require, the claims that carry the
+   * tenant and the scopes, and the rate limits of each token subject (null: none).
    */
-  public record JwtConfig(String publicKeyPem, String algorithm, String issuer, String audience, String tenantClaim,
-                          String scopesClaim, int leewaySeconds) {
+  public record JwtConfig(String publicKeyPem, String jwksUrl, int jwksRefreshSeconds, String algorithm, String issuer,
+                          String audience, String tenantClaim, String scopesClaim, int leewaySeconds,
+                          Integer requestsPerSecond, Integer eventsPerSecond) {
     private static final Set<String> ALGORITHMS = Set.of("RS256", "RS384", "RS512", "ES256", "ES384", "ES512",
         "PS256", "PS384", "PS512");
 
     static JwtConfig from(ConfigSource s) {
+      // every value is checked, used or not: a typo fails start-up, not the day JWTs are switched on
       String path = s.optionalString("security.jwt.publicKeyPath");
-      if (path.isEmpty()) {
+      String jwksUrl = s.optionalString("security.jwt.jwksUrl");
+      if (!jwksUrl.isEmpty() && !jwksUrl.matches("https?://[^\\s/]+(/\\S*)?")) {
+        throw s.invalid("security.jwt.jwksUrl", jwksUrl, "must be an http:// or https:// URL");
+      }
+      int refreshSeconds = s.integer("security.jwt.jwksRefreshSeconds", 10, 86_400);
+      String algorithm = s.string("security.jwt.algorithm");
+      if (!ALGORITHMS.contains(algorithm)) {
+        throw s.invalid("security.jwt.algorithm", algorithm, "must be one of " + new java.util.TreeSet<>(ALGORITHMS));
+      }
+      String issuer = s.optionalString("security.jwt.issuer");
+      String audience = s.optionalString("security.jwt.audience");
+      String tenantClaim = s.string("security.jwt.tenantClaim");
+      String scopesClaim = s.string("security.jwt.scopesClaim");
+      int leeway = s.integer("security.jwt.leewaySeconds", 0, 300);
+      int requests = s.integer("security.jwt.requestsPerSecond", 0, Integer.MAX_VALUE);
+      int events = s.integer("security.jwt.eventsPerSecond", 0, Integer.MAX_VALUE);
+      if (path.isEmpty() && jwksUrl.isEmpty()) {
         return null;
       }
+      return new JwtConfig(path.isEmpty() ? null : publicKeyPem(s, path), jwksUrl.isEmpty() ? null : jwksUrl,
+          refreshSeconds, algorithm, issuer.isEmpty() ? null : issuer, audience.isEmpty() ? null : audience,
+          tenantClaim, scopesClaim, leeway, requests == 0 ? null : requests, events == 0 ? null : events);
+    }
+
+    private static String publicKeyPem(ConfigSource s, String path) {
       String pem;
       try {
         pem = java.nio.file.Files.readString(java.nio.file.Path.of(path));
@@ -233,20 +269,14 @@ public record SurgeConfig(Set<Role> roles, HttpConfig http, KafkaConfig kafka, P
       if (!pem.contains("-----BEGIN PUBLIC KEY-----")) {
         throw s.invalid("security.jwt.publicKeyPath", path, "must hold a PEM public key (-----BEGIN PUBLIC KEY-----)");
       }
-      String algorithm = s.string("security.jwt.algorithm");
-      if (!ALGORITHMS.contains(algorithm)) {
-        throw s.invalid("security.jwt.algorithm", algorithm, "must be one of " + new java.util.TreeSet<>(ALGORITHMS));
-      }
-      String issuer = s.optionalString("security.jwt.issuer");
-      String audience = s.optionalString("security.jwt.audience");
-      return new JwtConfig(pem, algorithm, issuer.isEmpty() ? null : issuer, audience.isEmpty() ? null : audience,
-          s.string("security.jwt.tenantClaim"), s.string("security.jwt.scopesClaim"),
-          s.integer("security.jwt.leewaySeconds", 0, 300));
+      return pem;
     }
 
     @Override
     public String toString() {
-      return "JwtConfig[algorithm=" + algorithm + ", issuer=" + issuer + ", audience=" + audience + "]";
+      return "JwtConfig[publicKey=" + (publicKeyPem != null) + ", jwksUrl=" + Redaction.redact(String.valueOf(jwksUrl))
+          + ", algorithm=" + algorithm + ", issuer=" + issuer + ", audience=" + audience + ", requestsPerSecond="
+          + requestsPerSecond + ", eventsPerSecond=" + eventsPerSecond + "]";
     }
   }
 

@@ -31,7 +31,9 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     // a client that does not finish its request in time gets 408 and loses the connection, holding nothing
-    router.route("/v1/*").handler(TimeoutHandler.create(config.requestTimeoutMs(), 408));
+    if (config.requestTimeoutMs() > 0) {
+      router.route("/v1/*").handler(TimeoutHandler.create(config.requestTimeoutMs(), 408));
+    }
     routes.forEach(r -> r.accept(router));
     router.route().failureHandler(new ProblemRenderer());
     router.errorHandler(404, ctx -> ctx.fail(Problems.notFound("no such resource: " + ctx.request().path())));

@@ -2,6 +2,8 @@ package io.surge.security;
 
 import io.vertx.core.Future;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,7 +24,36 @@ public final class Authenticator {
     this.ttlNanos = cacheSeconds * 1_000_000_000L;
   }
 
-  private record Cached(long expiresAt, List<KeyStore.Candidate> candidates) {}
+  /**
+   * What the store said about a prefix, and the last token that matched it: the same token again is recognised
+   * by a constant-time comparison of its bytes instead of a SHA-256 (the token is in memory for each request
+   * anyway; here it stays no longer than the cache entry).
+   */
+  private static final class Cached {
+    final long expiresAt;
+    final List<KeyStore.Candidate> candidates;
+    volatile Verified verified;
+
+    Cached(long expiresAt, List<KeyStore.Candidate> candidates) {
+      this.expiresAt = expiresAt;
+      this.candidates = candidates;
+    }
+
+    Principal match(String token) {
+      byte[] bytes = token.getBytes(StandardCharsets.UTF_8);
+      Verified last = verified;
+      if (last != null && MessageDigest.isEqual(last.token(), bytes)) {
+        return last.principal();
+      }
+      Principal principal = Authenticator.match(token, candidates);
+      if (principal != null) {
+        verified = new Verified(bytes, principal);
+      }
+      return principal;
+    }
+  }
+
+  private record Verified(byte[] token, Principal principal) {}
 
   /** The principal of a valid, live token; null for anything else. */
   public Future<Principal> authenticate(String token) {
@@ -31,15 +62,16 @@ public final class Authenticator {
       return Future.succeededFuture();
     }
     Cached cached = cache.get(prefix);
-    if (cached != null && cached.expiresAt() - System.nanoTime() > 0) {
-      return Future.succeededFuture(match(token, cached.candidates()));
+    if (cached != null && cached.expiresAt - System.nanoTime() > 0) {
+      return Future.succeededFuture(cached.match(token));
     }
     return store.candidates(prefix).map(candidates -> {
       if (cache.size() >= MAX_CACHED_PREFIXES) {
         cache.clear(); // random prefixes must not grow memory without bound
       }
-      cache.put(prefix, new Cached(System.nanoTime() + ttlNanos, candidates));
-      return match(token, candidates);
+      Cached fresh = new Cached(System.nanoTime() + ttlNanos, candidates);
+      cache.put(prefix, fresh);
+      return fresh.match(token);
     });
   }
 

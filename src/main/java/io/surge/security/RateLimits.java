@@ -2,8 +2,12 @@ package io.surge.security;
 
 import io.surge.http.Problems;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The per-key limits of a request: requests per second on every {@code /v1} route, events per second on
@@ -11,7 +15,16 @@ import io.vertx.ext.web.RoutingContext;
  * {@code Retry-After}. A key without a limit is not limited.
  */
 public final class RateLimits {
+  private static final CharSequence LIMIT = HttpHeaders.createOptimized("RateLimit-Limit");
+  private static final CharSequence REMAINING = HttpHeaders.createOptimized("RateLimit-Remaining");
+  private static final CharSequence RESET = HttpHeaders.createOptimized("RateLimit-Reset");
+  private static final int MAX_NAMED = 100_000;
+
   private final RateLimiter limiter;
+  /** Bucket names per key id, made once: a name built per request would be hashed per request too. */
+  private final Map<String, Buckets> names = new ConcurrentHashMap<>();
+
+  private record Buckets(String requests, String events) {}
 
   public RateLimits(RateLimiter limiter) {
     this.limiter = limiter;
@@ -24,7 +37,7 @@ public final class RateLimits {
       ctx.next();
       return;
     }
-    Future<Void> checked = check(ctx, p.keyId() + ":req", p.requestsPerSecond(), 1, "requests");
+    Future<Void> checked = check(ctx, buckets(p).requests(), p.requestsPerSecond(), 1, "requests");
     if (!checked.isComplete() && !ctx.request().isEnded()) {
       ctx.request().pause(); // the body is not read before the request is let in; the body handler resumes it
     }
@@ -38,7 +51,19 @@ public final class RateLimits {
     if (p.eventsPerSecond() == null || events == 0) {
       return Future.succeededFuture();
     }
-    return check(ctx, p.keyId() + ":events", p.eventsPerSecond(), events, "events");
+    return check(ctx, buckets(p).events(), p.eventsPerSecond(), events, "events");
+  }
+
+  private Buckets buckets(Principal p) {
+    Buckets b = names.get(p.keyId());
+    if (b == null) {
+      if (names.size() >= MAX_NAMED) {
+        names.clear(); // many JWT subjects must not grow memory without bound
+      }
+      b = new Buckets(p.keyId() + ":req", p.keyId() + ":events");
+      names.put(p.keyId(), b);
+    }
+    return b;
   }
 
   private Future<Void> check(RoutingContext ctx, String bucket, int rate, int cost, String what) {
@@ -46,11 +71,11 @@ public final class RateLimits {
         .recover(e -> Future.failedFuture(Problems.unavailable("rate limits cannot be checked right now", 1, e)))
         .compose(d -> {
           HttpServerResponse response = ctx.response();
-          response.putHeader("RateLimit-Limit", Integer.toString(d.limit()))
-              .putHeader("RateLimit-Remaining", Integer.toString(d.remaining()))
-              .putHeader("RateLimit-Reset", Integer.toString(d.resetSeconds()));
+          response.putHeader(LIMIT, Integer.toString(d.limit()))
+              .putHeader(REMAINING, Integer.toString(d.remaining()))
+              .putHeader(RESET, Integer.toString(d.resetSeconds()));
           return d.allowed() ? Future.<Void>succeededFuture()
-              : Future.failedFuture(Problems.tooManyRequests("this API key may send " + rate + " " + what
+              : Future.failedFuture(Problems.tooManyRequests("these credentials may send " + rate + " " + what
                   + " per second", d.retryAfterSeconds(cost)));
         });
   }

@@ -84,8 +84,13 @@ class SurgeConfigTest {
       "SURGE_SECURITY_KEY_CACHE_SECONDS|3601",
       "SURGE_SECURITY_JWT_PUBLIC_KEY_PATH|/nonexistent/key.pem",
       "SURGE_SECURITY_JWT_PUBLIC_KEY_PATH|/etc/hostname",
+      "SURGE_SECURITY_JWT_JWKS_URL|ftp://idp.example/jwks.json",
+      "SURGE_SECURITY_JWT_JWKS_URL|https://",
+      "SURGE_SECURITY_JWT_JWKS_REFRESH_SECONDS|1",
+      "SURGE_SECURITY_JWT_REQUESTS_PER_SECOND|-1",
       "SURGE_HTTP_MAX_HEADER_BYTES|10",
-      "SURGE_HTTP_REQUEST_TIMEOUT_MS|0"})
+      "SURGE_HTTP_REQUEST_TIMEOUT_MS|50",
+      "SURGE_HTTP_IDLE_TIMEOUT_SECONDS|-1"})
   void badOverrideFailsNamingTheVariable(String envName, String value) {
     ConfigSource source = ConfigSource.load(null, Map.of(envName, value));
 

@@ -5,13 +5,13 @@ import io.surge.config.ConfigSource;
 import io.surge.config.SurgeConfig;
 import io.surge.db.Postgres;
 import io.surge.testing.KafkaEngine;
+import io.surge.testing.SurgeProcess;
 import io.surge.testing.TestSurge;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
@@ -19,8 +19,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -39,13 +37,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith({VertxExtension.class, KafkaEngine.class})
 class WaitPersistedIT {
   private SurgeNode ingest;
-  private Process worker;
+  private SurgeProcess worker;
 
   @AfterEach
-  void stop() throws Exception {
+  void stop() {
     if (worker != null) {
-      worker.destroy();
-      worker.waitFor(20, TimeUnit.SECONDS);
+      worker.close();
     }
     if (ingest != null) {
       ingest.stop().await();
@@ -53,7 +50,7 @@ class WaitPersistedIT {
   }
 
   @Test
-  void waitsForAWorkerInAnotherProcess(Vertx vertx) throws Exception {
+  void waitsForAWorkerInAnotherProcess(Vertx vertx) {
     String topic = TestSurge.uniqueTopic("wait-it");
     Map<String, String> env = TestSurge.env(KafkaEngine.bootstrap(), topic, Map.of("SURGE_INGEST_WAIT_PERSISTED_TIMEOUT_MS", "1500"));
     Map<String, String> ingestEnv = new HashMap<>(env);
@@ -69,9 +66,7 @@ class WaitPersistedIT {
     assertEquals(Boolean.FALSE, early.bodyAsJsonObject().getBoolean("persisted"));
     assertTrue(early.bodyAsJsonObject().getString("note").contains("not yet persisted"));
 
-    Path log = Files.createTempFile("surge-worker", ".log");
-    worker = startWorker(env, log);
-    awaitLine(log, "worker(s) consuming");
+    worker = SurgeProcess.start(env, "worker").awaitLog("worker(s) consuming");
     awaitRow(vertx, env.get("SURGE_PG_URL"), earlyId); // the worker joined its group and caught up
 
     String id = uniqueId();
@@ -104,30 +99,5 @@ class WaitPersistedIT {
     JsonObject event = event(id, "/it/wait", "t");
     return client.post("/v1/events").putHeader("Content-Type", "application/cloudevents+json")
         .putHeader("Prefer", "wait=persisted").sendBuffer(Buffer.buffer(event.encode())).await();
-  }
-
-  private static Process startWorker(Map<String, String> env, Path log) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "io.surge.Surge",
-        "run", "--roles", "worker")
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile());
-    pb.environment().putAll(env);
-    pb.environment().remove("SURGE_ROLES");
-    return pb.start();
-  }
-
-  private void awaitLine(Path log, String text) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      if (Files.readString(log).contains(text)) {
-        return;
-      }
-      if (!worker.isAlive()) {
-        throw new AssertionError("worker process exited: " + Files.readString(log));
-      }
-      sleep(100);
-    }
-    throw new AssertionError("worker never logged '" + text + "': " + Files.readString(log));
   }
 }

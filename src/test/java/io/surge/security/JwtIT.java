@@ -154,7 +154,7 @@ class JwtIT {
         .addPubSecKey(new PubSecKeyOptions().setAlgorithm("RS256").setBuffer(pem("PUBLIC KEY", pair.getPublic().getEncoded()))));
   }
 
-  private static String pem(String type, byte[] der) {
+  static String pem(String type, byte[] der) {
     return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
         + "\n-----END " + type + "-----\n";
   }

@@ -1,10 +1,13 @@
 package io.surge.security;
 
 import io.surge.SurgeNode;
+import io.surge.config.ConfigSource;
 import io.surge.config.SurgeConfig;
 import io.surge.testing.KafkaEngine;
 import io.surge.testing.RedisEngine;
+import io.surge.testing.SurgeProcess;
 import io.surge.testing.TestSurge;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -25,14 +28,18 @@ import static io.surge.testing.Problem.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Per-key token buckets in Redis: 429 with the RateLimit headers, one limit across instances, a local fallback. */
+/** Per-key token buckets in Redis: 429 with the RateLimit headers, one limit across processes, a local fallback. */
 @ExtendWith({VertxExtension.class, KafkaEngine.class})
 class RateLimitIT {
   private final List<SurgeNode> nodes = new ArrayList<>();
   private RedisEngine.Private privateRedis;
+  private SurgeProcess other;
 
   @AfterEach
   void stop() {
+    if (other != null) {
+      other.close();
+    }
     nodes.forEach(n -> n.stop().await());
     if (privateRedis != null) {
       privateRedis.stop();
@@ -78,15 +85,14 @@ class RateLimitIT {
   }
 
   @Test
-  void oneLimitHoldsAcrossTwoInstancesSharingRedis(Vertx vertx) {
-    SurgeConfig first = TestSurge.config(KafkaEngine.bootstrap(), TestSurge.uniqueTopic("ratelimit-it"),
+  void oneLimitHoldsAcrossTwoProcessesSharingRedis(Vertx vertx) {
+    Map<String, String> env = TestSurge.env(KafkaEngine.bootstrap(), TestSurge.uniqueTopic("ratelimit-it"),
         Map.of("SURGE_ROLES", "ingest,query"));
-    SurgeNode a = start(first);
-    SurgeNode b = start(TestSurge.config(KafkaEngine.bootstrap(), first.kafka().topic(), Map.of(
-        "SURGE_ROLES", "query", "SURGE_PG_URL", first.pg().url(), "SURGE_REDIS_KEY_PREFIX", first.redis().keyPrefix())));
-    String key = createKey(vertx, a, 4, null);
+    SurgeNode a = start(SurgeConfig.from(ConfigSource.load(null, env)));
+    String key = createKey(vertx, a, 4, null); // under 20/s: no lease, every request asks Redis
+    other = SurgeProcess.start(env, "query").awaitLog("listening on");
     WebClient toA = TestSurge.client(vertx, a.httpPort(), key);
-    WebClient toB = TestSurge.client(vertx, b.httpPort(), key);
+    WebClient toB = TestSurge.client(vertx, other.httpPort(), key);
 
     long started = System.nanoTime();
     int allowed = 0;
@@ -95,8 +101,56 @@ class RateLimitIT {
     }
     double seconds = (System.nanoTime() - started) / 1e9;
 
-    // a bucket per instance would let all 8 in; one shared bucket lets in 4 plus what refilled meanwhile
+    // a bucket per process would let all 8 in; one shared bucket lets in 4 plus what refilled meanwhile
     assertTrue(allowed >= 4 && allowed <= 4 + Math.ceil(seconds * 4), allowed + " allowed in " + seconds + " s");
+  }
+
+  @Test
+  void leasedTokensNeverExceedTheLimitAcrossProcesses(Vertx vertx) {
+    int rate = 100; // leases of 5 tokens per Redis call
+    Map<String, String> env = TestSurge.env(KafkaEngine.bootstrap(), TestSurge.uniqueTopic("ratelimit-it"),
+        Map.of("SURGE_ROLES", "ingest,query"));
+    SurgeNode a = start(SurgeConfig.from(ConfigSource.load(null, env)));
+    String key = createKey(vertx, a, rate, null);
+    other = SurgeProcess.start(env, "query").awaitLog("listening on");
+    WebClient toA = TestSurge.client(vertx, a.httpPort(), key);
+    WebClient toB = TestSurge.client(vertx, other.httpPort(), key);
+    // warm the child JVM up with the unlimited bootstrap key: demand, not a cold JIT, must set the pace below
+    List<WebClient> unlimited = List.of(TestSurge.client(vertx, a.httpPort()), TestSurge.client(vertx, other.httpPort()));
+    for (int i = 0; i < 10; i++) {
+      List<Future<HttpResponse<Buffer>>> warm = new ArrayList<>();
+      for (int j = 0; j < 16; j++) {
+        warm.add(unlimited.get(j % 2).get("/v1/events").send());
+      }
+      Future.all(warm).await();
+    }
+
+    // both processes under concurrent load for two seconds: 16 requests in flight at a time
+    int[] allowedVia = new int[2];
+    int limited = 0;
+    long started = System.nanoTime();
+    while (System.nanoTime() - started < 2_000_000_000L) {
+      List<Future<HttpResponse<Buffer>>> round = new ArrayList<>();
+      for (int i = 0; i < 16; i++) {
+        round.add((i % 2 == 0 ? toA : toB).get("/v1/events").send());
+      }
+      Future.all(round).await();
+      for (int i = 0; i < round.size(); i++) {
+        int status = round.get(i).result().statusCode();
+        allowedVia[i % 2] += status == 200 ? 1 : 0;
+        limited += status == 429 ? 1 : 0;
+        assertTrue(status == 200 || status == 429, "status " + status);
+      }
+    }
+    double seconds = (System.nanoTime() - started) / 1e9;
+    int allowed = allowedVia[0] + allowedVia[1];
+
+    // every token comes out of the one bucket: a full second to start with plus the refill, never more
+    String seen = allowed + " allowed (" + allowedVia[0] + " + " + allowedVia[1] + "), " + limited + " limited in "
+        + seconds + " s";
+    assertTrue(allowed <= rate + Math.ceil(seconds * rate), seen);
+    assertTrue(allowed >= rate + seconds * rate / 2, "leases starved the key: " + seen);
+    assertTrue(allowedVia[0] > 0 && allowedVia[1] > 0 && limited > 0, seen);
   }
 
   @Test
@@ -125,7 +179,8 @@ class RateLimitIT {
     SurgeNode node = start(TestSurge.config(KafkaEngine.bootstrap(), TestSurge.uniqueTopic("ratelimit-it"),
         Map.of("SURGE_ROLES", "ingest,query", "SURGE_REDIS_URL", privateRedis.url(),
             "SURGE_SECURITY_RATE_LIMIT_FALLBACK", "deny")));
-    WebClient client = TestSurge.client(vertx, node.httpPort(), createKey(vertx, node, 100, null));
+    // under 20/s: no lease, so the next request must ask Redis (a lease would be spent first, rightly)
+    WebClient client = TestSurge.client(vertx, node.httpPort(), createKey(vertx, node, 10, null));
     assertEquals(200, client.get("/v1/events").send().await().statusCode());
     privateRedis.stop();
 
