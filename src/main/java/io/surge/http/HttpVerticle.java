@@ -7,7 +7,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.TimeoutHandler;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +31,7 @@ public final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     // a client that does not finish its request in time gets 408 and loses the connection, holding nothing
     if (config.requestTimeoutMs() > 0) {
-      router.route("/v1/*").handler(TimeoutHandler.create(config.requestTimeoutMs(), 408));
+      router.route("/v1/*").handler(new RequestDeadlines(vertx, config.requestTimeoutMs()));
     }
     routes.forEach(r -> r.accept(router));
     router.route().failureHandler(new ProblemRenderer());

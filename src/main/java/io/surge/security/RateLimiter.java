@@ -8,6 +8,8 @@ import io.vertx.redis.client.Response;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -144,43 +146,60 @@ public final class RateLimiter {
         .map(res -> new Granted(res.get(0).toLong(), Double.parseDouble(res.get(1).toString())));
   }
 
-  /** Tokens this instance took from the shared bucket ahead of need, spent locally until they run out or expire. */
+  /**
+   * Tokens this instance took from the shared bucket ahead of need, spent locally until they run out or expire.
+   * Lock-free: every event loop takes from the same lease, and on two busy cores a thread preempted while
+   * holding a monitor would park the others (a CAS that loses just retries).
+   */
   private static final class Lease {
-    private long tokens;
-    private long expiresAtNanos;
-    private double sharedLeft; // what the shared bucket had at the last call: for RateLimit-Remaining
-    private boolean renewing;
+    private final AtomicLong tokens = new AtomicLong();
+    private final AtomicBoolean renewing = new AtomicBoolean();
+    private volatile long expiresAtNanos = System.nanoTime();
+    private volatile double sharedLeft; // what the shared bucket had at the last call: for RateLimit-Remaining
 
     /** The decision when the lease covers {@code cost}; null when Redis must be asked. */
-    synchronized Decision take(int rate, int cost) {
-      if (tokens < cost || System.nanoTime() - expiresAtNanos > 0) {
+    Decision take(int rate, int cost) {
+      if (System.nanoTime() - expiresAtNanos > 0) {
         return null;
       }
-      tokens -= cost;
-      return new Decision(true, rate, sharedLeft + tokens);
+      long left;
+      do {
+        left = tokens.get();
+        if (left < cost) {
+          return null;
+        }
+      } while (!tokens.compareAndSet(left, left - cost));
+      return new Decision(true, rate, sharedLeft + left - cost);
     }
 
-    synchronized boolean startRenewal() {
-      if (renewing) {
-        return false;
-      }
-      renewing = true;
-      return true;
+    boolean startRenewal() {
+      return renewing.compareAndSet(false, true);
     }
 
-    synchronized void endRenewal() {
-      renewing = false;
+    void endRenewal() {
+      renewing.set(false);
     }
 
-    synchronized Decision add(int rate, int cost, Granted granted) {
+    /** Records what Redis granted: the request's own cost, plus a lease when this call was the renewal. */
+    Decision add(int rate, int cost, Granted granted) {
       sharedLeft = granted.left();
       if (granted.tokens() == 0) {
-        return new Decision(false, rate, granted.left() + Math.max(0, tokens));
+        return new Decision(false, rate, granted.left() + Math.max(0, tokens.get()));
       }
+      long extra = granted.tokens() - cost;
+      if (extra <= 0) {
+        return new Decision(true, rate, sharedLeft + Math.max(0, tokens.get()));
+      }
+      // only a renewal moves the expiry: a fresh lease replaces expired tokens, else it tops up the live ones
       long now = System.nanoTime();
-      tokens = (now - expiresAtNanos > 0 ? 0 : tokens) + granted.tokens() - cost;
+      long left = now - expiresAtNanos > 0 ? setTo(extra) : tokens.addAndGet(extra);
       expiresAtNanos = now + LEASE_TTL_NANOS;
-      return new Decision(true, rate, sharedLeft + tokens);
+      return new Decision(true, rate, sharedLeft + left);
+    }
+
+    private long setTo(long value) {
+      tokens.set(value);
+      return value;
     }
   }
 

@@ -63,7 +63,7 @@ class SurgeConfigTest {
       "SURGE_ROLES|ingest,,worker",
       "SURGE_KAFKA_TOPIC|bad topic",
       "SURGE_KAFKA_COMPRESSION|brotli",
-      "SURGE_KAFKA_DELIVERY_TIMEOUT_MS|3000",
+      "SURGE_KAFKA_DELIVERY_TIMEOUT_MS|2999",
       "SURGE_KAFKA_PARTITIONS|0",
       "SURGE_PG_URL|mysql://127.0.0.1/surge",
       "SURGE_REDIS_URL|127.0.0.1:6379",
