@@ -85,8 +85,8 @@ public final class JwtVerifier {
     Keys current = keys;
     return current.authenticate(token)
         .recover(e -> {
-          String kid = keyId(token);
-          if (jwks == null || kid == null || current.kids().contains(kid) || !mayFetchForUnknownKeyId()) {
+          String kid = jwks == null ? null : keyId(token); // a header is only worth parsing when keys can be fetched
+          if (kid == null || current.kids().contains(kid) || !mayFetchForUnknownKeyId()) {
             return Future.failedFuture(e);
           }
           return refetch().compose(v -> keys.authenticate(token));

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 
 /**
  * Per-key token buckets. The bucket lives in Redis and is updated by one atomic Lua script with Redis's own
@@ -88,7 +89,7 @@ public final class RateLimiter {
 
   /** Takes {@code cost} units from the bucket {@code name} (key id and what is limited) refilled at {@code rate}/s. */
   public Future<Decision> acquire(String name, int rate, int cost) {
-    Lease lease = bucket(leases, name, Lease::new);
+    Lease lease = stateOf(leases, name, n -> new Lease());
     Decision leased = lease.take(rate, cost);
     if (leased != null) {
       return Future.succeededFuture(leased);
@@ -106,13 +107,16 @@ public final class RateLimiter {
           if (!localFallback) {
             return Future.failedFuture(e);
           }
-          return Future.succeededFuture(bucket(local, name, LocalBucket::new).take(rate, cost));
+          return Future.succeededFuture(stateOf(local, name, n -> new LocalBucket()).take(rate, cost));
         });
   }
 
-  /** The state kept for a bucket name; many JWT subjects must not grow it without bound (dropping a lease only
-   *  leaves its tokens unused). */
-  private static <T> T bucket(Map<String, T> states, String name, java.util.function.Supplier<T> create) {
+  /**
+   * The state kept per name in {@code states}, made by {@code create} on first use. Names come from keys and
+   * JWT subjects, so the map is cleared at {@value #MAX_BUCKETS} entries rather than grown without bound
+   * (dropping a lease only leaves its tokens unused).
+   */
+  static <T> T stateOf(Map<String, T> states, String name, Function<String, T> create) {
     T state = states.get(name);
     if (state != null) {
       return state;
@@ -120,7 +124,7 @@ public final class RateLimiter {
     if (states.size() >= MAX_BUCKETS) {
       states.clear();
     }
-    return states.computeIfAbsent(name, n -> create.get());
+    return states.computeIfAbsent(name, create);
   }
 
   /** Redis round trips made so far (leases make this far fewer than the requests). */
@@ -132,14 +136,15 @@ public final class RateLimiter {
   private record Granted(long tokens, double left) {}
 
   private Future<Granted> eval(io.vertx.redis.client.Redis r, String name, int rate, int cost, int extra) {
+    String key = keyPrefix + "rl:" + name;
+    Function<Request, Request> args = call -> call.arg(1).arg(key).arg(rate).arg(cost).arg(extra);
     Future<String> loaded = sha != null ? Future.succeededFuture(sha)
         : r.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(SCRIPT)).map(Response::toString).onSuccess(s -> sha = s);
-    return loaded.compose(s -> r.send(Request.cmd(Command.EVALSHA).arg(s).arg(1).arg(keyPrefix + "rl:" + name)
-            .arg(rate).arg(cost).arg(extra)))
+    return loaded.compose(s -> r.send(args.apply(Request.cmd(Command.EVALSHA).arg(s))))
         .recover(e -> {
           if (e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")) { // Redis restarted and forgot it
             sha = null;
-            return r.send(Request.cmd(Command.EVAL).arg(SCRIPT).arg(1).arg(keyPrefix + "rl:" + name).arg(rate).arg(cost).arg(extra));
+            return r.send(args.apply(Request.cmd(Command.EVAL).arg(SCRIPT)));
           }
           return Future.failedFuture(e);
         })

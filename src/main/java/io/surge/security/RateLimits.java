@@ -18,10 +18,10 @@ public final class RateLimits {
   private static final CharSequence LIMIT = HttpHeaders.createOptimized("RateLimit-Limit");
   private static final CharSequence REMAINING = HttpHeaders.createOptimized("RateLimit-Remaining");
   private static final CharSequence RESET = HttpHeaders.createOptimized("RateLimit-Reset");
-  private static final int MAX_NAMED = 100_000;
 
   private final RateLimiter limiter;
-  /** Bucket names per key id, made once: a name built per request would be hashed per request too. */
+  /** Bucket names per key id, made once: a name built per request would be hashed per request too (bounded
+   *  like the limiter's own state). */
   private final Map<String, Buckets> names = new ConcurrentHashMap<>();
 
   private record Buckets(String requests, String events) {}
@@ -55,15 +55,7 @@ public final class RateLimits {
   }
 
   private Buckets buckets(Principal p) {
-    Buckets b = names.get(p.keyId());
-    if (b == null) {
-      if (names.size() >= MAX_NAMED) {
-        names.clear(); // many JWT subjects must not grow memory without bound
-      }
-      b = new Buckets(p.keyId() + ":req", p.keyId() + ":events");
-      names.put(p.keyId(), b);
-    }
-    return b;
+    return RateLimiter.stateOf(names, p.keyId(), id -> new Buckets(id + ":req", id + ":events"));
   }
 
   private Future<Void> check(RoutingContext ctx, String bucket, int rate, int cost, String what) {

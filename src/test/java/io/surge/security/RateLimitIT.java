@@ -86,11 +86,8 @@ class RateLimitIT {
 
   @Test
   void oneLimitHoldsAcrossTwoProcessesSharingRedis(Vertx vertx) {
-    Map<String, String> env = TestSurge.env(KafkaEngine.bootstrap(), TestSurge.uniqueTopic("ratelimit-it"),
-        Map.of("SURGE_ROLES", "ingest,query"));
-    SurgeNode a = start(SurgeConfig.from(ConfigSource.load(null, env)));
+    SurgeNode a = startWithAnotherProcess();
     String key = createKey(vertx, a, 4, null); // under 20/s: no lease, every request asks Redis
-    other = SurgeProcess.start(env, "query").awaitLog("listening on");
     WebClient toA = TestSurge.client(vertx, a.httpPort(), key);
     WebClient toB = TestSurge.client(vertx, other.httpPort(), key);
 
@@ -108,11 +105,8 @@ class RateLimitIT {
   @Test
   void leasedTokensNeverExceedTheLimitAcrossProcesses(Vertx vertx) {
     int rate = 100; // leases of 5 tokens per Redis call
-    Map<String, String> env = TestSurge.env(KafkaEngine.bootstrap(), TestSurge.uniqueTopic("ratelimit-it"),
-        Map.of("SURGE_ROLES", "ingest,query"));
-    SurgeNode a = start(SurgeConfig.from(ConfigSource.load(null, env)));
+    SurgeNode a = startWithAnotherProcess();
     String key = createKey(vertx, a, rate, null);
-    other = SurgeProcess.start(env, "query").awaitLog("listening on");
     WebClient toA = TestSurge.client(vertx, a.httpPort(), key);
     WebClient toB = TestSurge.client(vertx, other.httpPort(), key);
     // warm the child JVM up with the unlimited bootstrap key: demand, not a cold JIT, must set the pace below
@@ -187,6 +181,15 @@ class RateLimitIT {
     HttpResponse<Buffer> refused = client.get("/v1/events").send().await();
     assertProblem(refused, 503, "unavailable");
     assertEquals("1", refused.getHeader("Retry-After"));
+  }
+
+  /** A node in this JVM (ingest, query) and {@link #other}, a query-only Surge process on the same Postgres and Redis. */
+  private SurgeNode startWithAnotherProcess() {
+    Map<String, String> env = TestSurge.env(KafkaEngine.bootstrap(), TestSurge.uniqueTopic("ratelimit-it"),
+        Map.of("SURGE_ROLES", "ingest,query"));
+    SurgeNode node = start(SurgeConfig.from(ConfigSource.load(null, env)));
+    other = SurgeProcess.start(env, "query").awaitLog("listening on");
+    return node;
   }
 
   private SurgeNode start(SurgeConfig config) {

@@ -23,10 +23,10 @@ class RateLimiterIT {
 
   @Test
   void leasesNeverGrantMoreThanTheSharedBucketAcrossInstances(Vertx vertx) {
-    String prefix = RedisEngine.uniquePrefix();
-    RateLimiter a = limiter(vertx, prefix);
-    RateLimiter b = limiter(vertx, prefix);
-    String bucket = "key-" + UUID.randomUUID();
+    SharedBucket shared = SharedBucket.on(vertx);
+    RateLimiter a = shared.a();
+    RateLimiter b = shared.b();
+    String bucket = shared.name();
     int rate = 400; // leases of 20 tokens
 
     long started = System.nanoTime();
@@ -66,10 +66,10 @@ class RateLimiterIT {
 
   @Test
   void smallRatesTakeNoLeaseSoEveryUnitIsCountedInRedis(Vertx vertx) {
-    String prefix = RedisEngine.uniquePrefix();
-    RateLimiter a = limiter(vertx, prefix);
-    RateLimiter b = limiter(vertx, prefix);
-    String bucket = "key-" + UUID.randomUUID();
+    SharedBucket shared = SharedBucket.on(vertx);
+    RateLimiter a = shared.a();
+    RateLimiter b = shared.b();
+    String bucket = shared.name();
     assertTrue(a.acquire(bucket, 3, 1).await().allowed());
     assertTrue(b.acquire(bucket, 3, 1).await().allowed());
     RateLimiter.Decision third = a.acquire(bucket, 3, 1).await();
@@ -77,6 +77,14 @@ class RateLimiterIT {
     assertEquals(0, third.remaining());
     assertFalse(b.acquire(bucket, 3, 1).await().allowed());
     assertEquals(4, a.redisCalls() + b.redisCalls());
+  }
+
+  /** Two limiters (two instances) with the same Redis key prefix, and a fresh bucket name they share. */
+  private record SharedBucket(RateLimiter a, RateLimiter b, String name) {
+    static SharedBucket on(Vertx vertx) {
+      String prefix = RedisEngine.uniquePrefix();
+      return new SharedBucket(limiter(vertx, prefix), limiter(vertx, prefix), "key-" + UUID.randomUUID());
+    }
   }
 
   private static RateLimiter limiter(Vertx vertx, String prefix) {
