@@ -69,6 +69,7 @@ public final class SurgeNode {
   private Pool pool;
   private Redis redis;
   private RateLimits rateLimits;
+  private AdminRoutes adminRoutes;
 
   private SurgeNode(Vertx vertx, SurgeConfig config) {
     this.vertx = vertx;
@@ -144,7 +145,7 @@ public final class SurgeNode {
           routes.add(router -> router.route("/v1/*")
               .handler(new AuthHandler(new Authenticator(keys, config.security().keyCacheSeconds()), verifier))
               .handler(rateLimits::requests));
-          routes.add(new AdminRoutes(keys)::mount);
+          adminRoutes = new AdminRoutes(keys);
         })
         .compose(v -> bootstrap == null ? Future.succeededFuture()
             : keys.ensureBootstrap(bootstrap).onSuccess(k -> LOG.info("bootstrap key (tenant default, all scopes) is set")));
@@ -204,6 +205,11 @@ public final class SurgeNode {
   }
 
   private Future<Void> startHttp() {
+    // the router tries routes in order and each miss costs a request a match (a regex for /keys/:id): the
+    // rarely used admin routes go after the ingest and query routes
+    if (adminRoutes != null) {
+      routes.add(adminRoutes::mount);
+    }
     routes.add(health::mount);
     return vertx.deployVerticle(() -> {
           HttpVerticle verticle = new HttpVerticle(config.http(), routes);

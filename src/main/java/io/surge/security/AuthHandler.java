@@ -33,21 +33,24 @@ public final class AuthHandler implements Handler<RoutingContext> {
     String token = header.substring(BEARER.length()).trim();
     Future<Principal> checked = jwt != null && JwtVerifier.looksLikeJwt(token) ? jwt.verify(token)
         : authenticator.authenticate(token);
-    if (!checked.isComplete() && !request.isEnded()) {
-      // a database lookup: hold the body until it answers (the body handler resumes it). A cached key answers
-      // at once, and pausing then would only cost the socket a read toggle per request.
-      request.pause();
+    if (checked.succeeded()) { // a cached key: answered now, no callbacks to run
+      admit(ctx, checked.result());
+      return;
     }
-    checked
-        .onSuccess(principal -> {
-          if (principal == null) {
-            ctx.fail(Problems.unauthorized("the API key or token is not valid, has expired or has been revoked"));
-          } else {
-            ctx.put(Principal.CONTEXT_KEY, principal);
-            ctx.next();
-          }
-        })
+    if (!checked.isComplete() && !request.isEnded()) {
+      request.pause(); // a database lookup: hold the body until it answers (the body handler resumes it)
+    }
+    checked.onSuccess(principal -> admit(ctx, principal))
         .onFailure(e -> ctx.fail(Problems.unavailable("credentials cannot be checked right now", 2, e)));
+  }
+
+  private static void admit(RoutingContext ctx, Principal principal) {
+    if (principal == null) {
+      ctx.fail(Problems.unauthorized("the API key or token is not valid, has expired or has been revoked"));
+    } else {
+      ctx.put(Principal.CONTEXT_KEY, principal);
+      ctx.next();
+    }
   }
 
   /** A route handler that lets the request on only when the caller has {@code scope}; 403 otherwise. */

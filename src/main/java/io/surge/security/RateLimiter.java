@@ -87,6 +87,14 @@ public final class RateLimiter {
     this.localFallback = localFallback;
   }
 
+  /**
+   * Takes {@code cost} units from this instance's lease on the bucket {@code name}, without waiting: the (always
+   * allowing) decision when the lease covers them, null when only {@link #acquire} can decide.
+   */
+  public Decision leased(String name, int rate, int cost) {
+    return stateOf(leases, name, n -> new Lease()).take(rate, cost);
+  }
+
   /** Takes {@code cost} units from the bucket {@code name} (key id and what is limited) refilled at {@code rate}/s. */
   public Future<Decision> acquire(String name, int rate, int cost) {
     Lease lease = stateOf(leases, name, n -> new Lease());

@@ -72,6 +72,32 @@ class RateLimitIT {
   }
 
   @Test
+  void answersFromALeaseCarryTheRateLimitHeadersToo(Vertx vertx) {
+    SurgeNode node = start(TestSurge.config(KafkaEngine.bootstrap(), TestSurge.uniqueTopic("ratelimit-it"),
+        Map.of("SURGE_ROLES", "ingest,query")));
+    WebClient client = TestSurge.client(vertx, node.httpPort(), createKey(vertx, node, 1000, 2000));
+
+    // the first request asks Redis and leases 50 requests; the next ones are answered from the lease
+    int before = Integer.MAX_VALUE;
+    for (int i = 0; i < 5; i++) {
+      HttpResponse<Buffer> r = client.get("/v1/events").send().await();
+      assertEquals(200, r.statusCode());
+      assertEquals("1000", r.getHeader("RateLimit-Limit"));
+      int remaining = Integer.parseInt(r.getHeader("RateLimit-Remaining"));
+      assertTrue(remaining < before && remaining >= 990, "remaining " + remaining + " after " + before);
+      assertEquals("1", r.getHeader("RateLimit-Reset"));
+      before = remaining;
+    }
+    // on ingest the events bucket is the one reported, lease or not
+    for (int i = 0; i < 2; i++) {
+      HttpResponse<Buffer> ingested = postBatch(client, 3);
+      assertEquals(202, ingested.statusCode());
+      assertEquals("2000", ingested.getHeader("RateLimit-Limit"));
+      assertTrue(Integer.parseInt(ingested.getHeader("RateLimit-Remaining")) >= 1990);
+    }
+  }
+
+  @Test
   void theEventLimitCountsEventsNotRequests(Vertx vertx) {
     SurgeNode node = start(TestSurge.config(KafkaEngine.bootstrap(), TestSurge.uniqueTopic("ratelimit-it"),
         Map.of("SURGE_ROLES", "ingest,query")));

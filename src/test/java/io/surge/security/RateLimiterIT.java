@@ -15,6 +15,7 @@ import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The token bucket with leases against a real Redis: two limiters (two instances) share one bucket. */
@@ -62,6 +63,30 @@ class RateLimiterIT {
     }
     // one call leases 50,000 tokens; a handful of calls raced the first renewal
     assertTrue(limiter.redisCalls() <= 5, limiter.redisCalls() + " Redis calls");
+  }
+
+  @Test
+  void aLeaseAnswersWithoutRedisUntilItIsSpent(Vertx vertx) {
+    RateLimiter limiter = limiter(vertx, RedisEngine.uniquePrefix());
+    String bucket = "key-" + UUID.randomUUID();
+    assertNull(limiter.leased(bucket, 400, 1), "no lease before the first Redis call");
+    RateLimiter.Decision first = limiter.acquire(bucket, 400, 1).await(); // takes 1, plus a lease of 20
+
+    for (int i = 1; i <= 20; i++) {
+      RateLimiter.Decision leased = limiter.leased(bucket, 400, 1);
+      assertTrue(leased != null && leased.allowed(), "leased token " + i);
+      assertEquals(first.remaining() - i, leased.remaining());
+    }
+    assertNull(limiter.leased(bucket, 400, 1), "the lease of 20 is spent");
+    assertEquals(1, limiter.redisCalls());
+  }
+
+  @Test
+  void aSmallRateIsNeverAnsweredFromALease(Vertx vertx) {
+    RateLimiter limiter = limiter(vertx, RedisEngine.uniquePrefix());
+    String bucket = "key-" + UUID.randomUUID();
+    assertTrue(limiter.acquire(bucket, 19, 1).await().allowed());
+    assertNull(limiter.leased(bucket, 19, 1));
   }
 
   @Test
