@@ -32,19 +32,15 @@ public final class RateLimits {
   /** The route handler for requests per second; runs after {@link AuthHandler}. */
   public void requests(RoutingContext ctx) {
     Principal p = Principal.of(ctx);
-    Integer rate = p.requestsPerSecond();
-    if (rate == null) {
+    if (p.requestsPerSecond() == null) {
       ctx.next();
       return;
     }
-    String bucket = buckets(p).requests();
-    RateLimiter.Decision leased = limiter.leased(bucket, rate, 1);
-    if (leased != null) { // the common case under load, answered here without a future
-      putHeaders(ctx, leased);
+    Future<Void> checked = check(ctx, buckets(p).requests(), p.requestsPerSecond(), 1, "requests");
+    if (checked.succeeded()) { // the common case under load: answered from the lease, no callbacks to run
       ctx.next();
       return;
     }
-    Future<Void> checked = checkWithRedis(ctx, bucket, rate, 1, "requests");
     if (!checked.isComplete() && !ctx.request().isEnded()) {
       ctx.request().pause(); // the body is not read before the request is let in; the body handler resumes it
     }
@@ -55,24 +51,26 @@ public final class RateLimits {
   /** Takes {@code events} from the key's events-per-second bucket; a failed future is the 429 to answer. */
   public Future<Void> events(RoutingContext ctx, int events) {
     Principal p = Principal.of(ctx);
-    Integer rate = p.eventsPerSecond();
-    if (rate == null || events == 0) {
+    if (p.eventsPerSecond() == null || events == 0) {
       return Future.succeededFuture();
     }
-    String bucket = buckets(p).events();
-    RateLimiter.Decision leased = limiter.leased(bucket, rate, events);
-    if (leased != null) {
-      putHeaders(ctx, leased);
-      return Future.succeededFuture();
-    }
-    return checkWithRedis(ctx, bucket, rate, events, "events");
+    return check(ctx, buckets(p).events(), p.eventsPerSecond(), events, "events");
   }
 
   private Buckets buckets(Principal p) {
     return RateLimiter.stateOf(names, p.keyId(), id -> new Buckets(id + ":req", id + ":events"));
   }
 
-  private Future<Void> checkWithRedis(RoutingContext ctx, String bucket, int rate, int cost, String what) {
+  /**
+   * The bucket's decision, with the headers written: already complete (and without a future chain) when this
+   * instance's lease covers the cost, else once Redis has answered.
+   */
+  private Future<Void> check(RoutingContext ctx, String bucket, int rate, int cost, String what) {
+    RateLimiter.Decision leased = limiter.leased(bucket, rate, cost);
+    if (leased != null) {
+      putHeaders(ctx, leased);
+      return Future.succeededFuture();
+    }
     return limiter.acquire(bucket, rate, cost)
         .recover(e -> Future.failedFuture(Problems.unavailable("rate limits cannot be checked right now", 1, e)))
         .compose(d -> {
