@@ -19,6 +19,8 @@ import io.surge.pipeline.CacheWriter;
 import io.surge.pipeline.DeadLetters;
 import io.surge.pipeline.EventRecordDecoder;
 import io.surge.pipeline.EventWorker;
+import io.surge.pipeline.WorkerStatus;
+import io.surge.pipeline.WorkerVerticle;
 import io.surge.pipeline.EventWriter;
 import io.surge.query.QueryRoutes;
 import io.surge.security.AdminRoutes;
@@ -61,8 +63,7 @@ public final class SurgeNode {
   private final List<AutoCloseable> clients = new ArrayList<>();
   private final List<HttpVerticle> http = new ArrayList<>();
   private final List<Consumer<Router>> routes = new ArrayList<>();
-  private final List<EventWorker> workers = new ArrayList<>();
-  private final List<Thread> workerThreads = new ArrayList<>();
+  private final List<WorkerStatus> workers = new ArrayList<>();
   private final HealthRoutes health = new HealthRoutes();
   private InflightLimit inflight;
   private PersistedWaits waits;
@@ -114,7 +115,8 @@ public final class SurgeNode {
     if (config.roles().contains(Role.QUERY)) {
       started = started.compose(v -> startQuery());
     }
-    return started.compose(v -> routes.isEmpty() ? Future.succeededFuture() : startHttp());
+    // every process answers /health, a worker-only one too
+    return started.compose(v -> startHttp());
   }
 
   private Future<Void> startDatabase() {
@@ -179,24 +181,48 @@ public final class SurgeNode {
     DeadLetters deadLetters = new DeadLetters(dlqProducer, pipeline.dlqTopic());
     EventWriter writer = new EventWriter(pool);
     CacheWriter cache = new CacheWriter(vertx, redis, config.redis());
-    EventRecordDecoder decoder = new EventRecordDecoder(ingress, config.ingest().maxJsonDepth());
+    EventRecordDecoder decoder = new EventRecordDecoder(ingress, config.ingest().maxJsonDepth(), config.ingest().events());
     return KafkaTopics.ensure(vertx, admin, kafka.topic(), kafka.partitions(), kafka.replicationFactor(), kafka.startupTimeoutMs())
         .compose(v -> KafkaTopics.ensure(vertx, admin, pipeline.dlqTopic(), kafka.partitions(), kafka.replicationFactor(), kafka.startupTimeoutMs()))
         .compose(v -> KafkaTopics.awaitMetadata(vertx, dlqProducer, pipeline.dlqTopic(), kafka.startupTimeoutMs()))
-        .onSuccess(v -> {
+        .compose(v -> {
+          String identity = workerIdentity();
+          List<Future<String>> deployed = new ArrayList<>();
           for (int i = 0; i < pipeline.consumers(); i++) {
-            EventWorker worker = new EventWorker(
-                KafkaClients.workerConsumer(kafka, pipeline.groupId(), "surge-worker-" + i, pipeline.maxPollRecords()),
-                topics, kafka.topic(), decoder, deadLetters, writer, cache, pipeline.backoffMinMs(), pipeline.backoffMaxMs());
-            Thread thread = new Thread(worker, "surge-worker-" + i);
-            workers.add(worker);
-            workerThreads.add(thread);
-            thread.start();
+            String name = "surge-worker-" + i;
+            String instanceId = identity == null ? null : identity + "-" + i;
+            WorkerStatus status = new WorkerStatus(name);
+            workers.add(status);
+            deployed.add(vertx.deployVerticle(new WorkerVerticle(() -> new EventWorker(
+                KafkaClients.workerConsumer(kafka, pipeline.groupId(), name, pipeline.maxPollRecords(), instanceId,
+                    pipeline.sessionTimeoutMs()),
+                topics, kafka.topic(), decoder, deadLetters, writer, cache, pipeline.backoffMinMs(),
+                pipeline.backoffMaxMs(), status), status, pipeline.backoffMinMs(), 30_000)));
           }
-          LOG.info("{} worker(s) consuming {} (group {}), dead letters to {}", pipeline.consumers(), topics,
-              pipeline.groupId(), pipeline.dlqTopic());
+          long stallMs = pipeline.stallSeconds() * 1000L;
+          health.check("workers", () -> workers.stream().allMatch(w -> w.problem(stallMs) == null)
+              ? Future.succeededFuture() : Future.failedFuture("a worker is dead or stuck"));
+          LOG.info("{} worker(s) consuming {} (group {}{}), dead letters to {}", pipeline.consumers(), topics,
+              pipeline.groupId(), identity == null ? "" : ", static member " + identity, pipeline.dlqTopic());
+          return Future.all(deployed);
         })
         .mapEmpty();
+  }
+
+  /** The configured worker identity, else host name and HTTP port (unique per host), else none (port 0). */
+  private String workerIdentity() {
+    String configured = config.pipeline().instanceId();
+    if (!configured.isEmpty()) {
+      return configured;
+    }
+    if (config.http().port() == 0) {
+      return null;
+    }
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName() + "-" + config.http().port();
+    } catch (java.net.UnknownHostException e) {
+      return null;
+    }
   }
 
   private Future<Void> startQuery() {
@@ -237,23 +263,21 @@ public final class SurgeNode {
 
   /** Events the workers of this process inserted since start. */
   public long persistedEvents() {
-    return workers.stream().mapToLong(EventWorker::persistedCount).sum();
+    return workers.stream().mapToLong(WorkerStatus::persistedEvents).sum();
   }
 
   public Vertx vertx() {
     return vertx;
   }
 
-  /** Stops HTTP, lets each worker finish its batch, then flushes and closes the clients. */
+  /** The status of each worker of this process, for health and tests. */
+  public List<WorkerStatus> workers() {
+    return List.copyOf(workers);
+  }
+
+  /** Stops HTTP and the workers (each finishes and commits its batch), then flushes and closes the clients. */
   public Future<Void> stop() {
     return Future.join(vertx.deploymentIDs().stream().map(vertx::undeploy).toList())
-        .transform(v -> vertx.executeBlocking(() -> {
-          workers.forEach(EventWorker::stop);
-          for (Thread t : workerThreads) {
-            t.join(10_000);
-          }
-          return null;
-        }))
         .transform(v -> waits == null ? Future.succeededFuture() : waits.close())
         .transform(v -> pool == null ? Future.succeededFuture() : pool.close())
         .transform(v -> {

@@ -43,12 +43,15 @@ public final class LatestScript {
     return sha != null;
   }
 
-  /** Runs a pipeline, reloading the script once when Redis answers NOSCRIPT (it restarted). */
+  /** Runs a pipeline, reloading the script once when Redis answers NOSCRIPT (it restarted, or was flushed). */
   public Future<List<Response>> batch(Redis redis, java.util.function.Supplier<List<Request>> requests) {
     Future<Void> ready = loaded() ? Future.succeededFuture() : load(redis);
     return ready.compose(v -> redis.batch(requests.get()))
-        .recover(e -> e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")
-            ? load(redis).compose(v -> redis.batch(requests.get()))
-            : Future.failedFuture(e));
+        .recover(e -> isNoScript(e) ? load(redis).compose(v -> redis.batch(requests.get())) : Future.failedFuture(e));
+  }
+
+  /** A single command fails with "NOSCRIPT ...", a failed batch with "ERR [n] NOSCRIPT ...". */
+  static boolean isNoScript(Throwable e) {
+    return e.getMessage() != null && e.getMessage().contains("NOSCRIPT");
   }
 }

@@ -13,12 +13,14 @@ final class CloudEventValidator {
   static final String SPEC_VERSION = "1.0";
   static final Set<String> CORE = Set.of("id", "source", "specversion", "type", "datacontenttype", "dataschema",
       "subject", "time");
+  /** Spec: names SHOULD be at most 20 characters; more than this is a mistake, not a name. */
+  static final int MAX_NAME_LENGTH = 64;
   /** Names the JSON format and the bindings use for the payload; never attributes. */
   private static final Set<String> RESERVED = Set.of("data", "data_base64");
 
   private CloudEventValidator() {}
 
-  static CloudEvent validate(EventDraft draft) {
+  static CloudEvent validate(EventDraft draft, EventLimits limits) {
     List<String> reasons = new ArrayList<>(draft.problems);
     Map<String, Object> attrs = draft.attributes;
     Map<String, Object> extensions = new LinkedHashMap<>();
@@ -27,12 +29,20 @@ final class CloudEventValidator {
       if (RESERVED.contains(name)) {
         reasons.add("'" + name + "' is reserved and cannot be an attribute name");
       } else if (!isValidName(name)) {
-        reasons.add("attribute name '" + name + "' must be lowercase ASCII letters or digits");
+        reasons.add("attribute name '" + abbreviate(name) + "' must be lowercase ASCII letters or digits");
+      } else if (name.length() > MAX_NAME_LENGTH) {
+        reasons.add("attribute name '" + abbreviate(name) + "' is longer than " + MAX_NAME_LENGTH + " characters");
       } else if (e.getValue() instanceof String s && !isValidString(s)) {
         reasons.add("attribute '" + name + "' contains a control character, surrogate or noncharacter");
+      } else if (e.getValue() instanceof String s && Utf8.length(s) > limits.bytesFor(name)) {
+        reasons.add("attribute '" + name + "' is " + Utf8.length(s) + " bytes (UTF-8); at most "
+            + limits.bytesFor(name) + " are accepted");
       } else if (!CORE.contains(name)) {
         extensions.put(name, e.getValue());
       }
+    }
+    if (extensions.size() > limits.extensions()) {
+      reasons.add(extensions.size() + " extension attributes; at most " + limits.extensions() + " are accepted");
     }
     String specversion = required(attrs, "specversion", reasons);
     if (specversion != null && !SPEC_VERSION.equals(specversion)) {
@@ -62,6 +72,10 @@ final class CloudEventValidator {
     }
     return new CloudEvent(id, source, specversion, type, datacontenttype, dataschema, subject, time,
         extensions.isEmpty() ? Map.of() : extensions, draft.data);
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= MAX_NAME_LENGTH ? s : s.substring(0, MAX_NAME_LENGTH) + "...";
   }
 
   private static String required(Map<String, Object> attrs, String name, List<String> reasons) {

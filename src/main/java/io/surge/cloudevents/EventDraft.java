@@ -37,7 +37,7 @@ public final class EventDraft {
   }
 
   /** Validates and returns the event; throws {@link InvalidEventException} with every reason otherwise. */
-  public CloudEvent toEvent() {
-    return CloudEventValidator.validate(this);
+  public CloudEvent toEvent(EventLimits limits) {
+    return CloudEventValidator.validate(this, limits);
   }
 }

@@ -26,7 +26,10 @@ public final class JsonEventFormat {
 
   public JsonEventFormat(int maxDepth, int maxEvents) {
     this.factory = JsonFactory.builder()
-        .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxDepth).build())
+        // numbers in data are never converted, so their length is bounded by the body alone; an attribute's
+        // integer is checked by its length before conversion (readAttribute)
+        .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxDepth)
+            .maxNumberLength(Integer.MAX_VALUE).build())
         .build();
     this.maxEvents = maxEvents;
   }
@@ -49,6 +52,12 @@ public final class JsonEventFormat {
   private enum Shape { EVENT, BATCH, EITHER }
 
   private List<EventDraft> read(byte[] json, Shape shape) {
+    // Jackson reads overlong forms (C0 AF as '/') and encoded surrogates: the body must be checked first, or
+    // the stored event would differ from the bytes that were sent
+    int invalid = Utf8.firstInvalid(json);
+    if (invalid >= 0) {
+      throw new MalformedEventsException("the body is not valid UTF-8 (byte " + invalid + ")");
+    }
     try (JsonParser p = factory.createParser(json)) {
       JsonToken first = p.nextToken();
       List<EventDraft> drafts;
@@ -137,7 +146,7 @@ public final class JsonEventFormat {
       case VALUE_STRING -> draft.attribute(name, p.getText());
       case VALUE_TRUE, VALUE_FALSE -> draft.attribute(name, t == JsonToken.VALUE_TRUE);
       case VALUE_NUMBER_INT -> {
-        if (p.getNumberType() == JsonParser.NumberType.INT) {
+        if (p.getTextLength() <= 11 && p.getNumberType() == JsonParser.NumberType.INT) {
           draft.attribute(name, p.getIntValue());
         } else {
           draft.problem("attribute '" + name + "' is outside the 32-bit Integer range");

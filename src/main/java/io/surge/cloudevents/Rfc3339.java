@@ -8,8 +8,9 @@ public final class Rfc3339 {
   private Rfc3339() {}
 
   /**
-   * The instant of a time that {@link #isValid} accepted, read straight from its digits (the workers parse
-   * one per event; DateTimeFormatter costs several times more). A leap second (:60) counts as the next second.
+   * The instant of a time that {@link #isValid} accepted, in UTC, read straight from its digits (the workers
+   * parse one per event; DateTimeFormatter costs several times more). A leap second (:60) counts as the next
+   * second. Offsets run to ±23:59 (RFC 3339), past java.time's ±18:00, so the offset is applied by hand.
    */
   public static OffsetDateTime parse(String s) {
     int second = digits(s, 17, 2);
@@ -22,14 +23,14 @@ public final class Rfc3339 {
         scale /= 10;
       }
     }
-    ZoneOffset offset = ZoneOffset.UTC;
+    long offsetSeconds = 0;
     if (s.charAt(i) == '+' || s.charAt(i) == '-') {
       int sign = s.charAt(i) == '-' ? -1 : 1;
-      offset = ZoneOffset.ofHoursMinutes(sign * digits(s, i + 1, 2), sign * digits(s, i + 4, 2));
+      offsetSeconds = sign * (digits(s, i + 1, 2) * 3600L + digits(s, i + 4, 2) * 60L);
     }
-    OffsetDateTime t = OffsetDateTime.of(digits(s, 0, 4), digits(s, 5, 2), digits(s, 8, 2), digits(s, 11, 2),
-        digits(s, 14, 2), Math.min(second, 59), nanos, offset);
-    return second == 60 ? t.plusSeconds(1) : t;
+    OffsetDateTime local = OffsetDateTime.of(digits(s, 0, 4), digits(s, 5, 2), digits(s, 8, 2), digits(s, 11, 2),
+        digits(s, 14, 2), Math.min(second, 59), nanos, ZoneOffset.UTC);
+    return local.minusSeconds(offsetSeconds - (second == 60 ? 1 : 0));
   }
 
   public static boolean isValid(String s) {

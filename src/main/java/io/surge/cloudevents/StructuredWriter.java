@@ -6,12 +6,11 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * Writes an event in the JSON event format ({@code application/cloudevents+json}): JSON data as {@code data},
- * any other data as {@code data_base64}.
+ * Writes an event in the JSON event format ({@code application/cloudevents+json}), its data as {@link DataForm}
+ * says.
  */
 public final class StructuredWriter {
   public static final String MEDIA_TYPE = "application/cloudevents+json";
@@ -19,18 +18,18 @@ public final class StructuredWriter {
 
   private StructuredWriter() {}
 
-  /** {@code dataIsJson}: the data bytes are one JSON value (see {@link JsonData#isJsonb}). */
-  public static byte[] write(CloudEvent event, boolean dataIsJson) {
+  /** {@code form}: how the data is given back (null without data). */
+  public static byte[] write(CloudEvent event, DataForm form) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256 + (event.data() == null ? 0 : event.data().length));
     try (JsonGenerator g = FACTORY.createGenerator(out)) {
-      writeTo(g, event, dataIsJson);
+      writeTo(g, event, form);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return out.toByteArray();
   }
 
-  public static void writeTo(JsonGenerator g, CloudEvent event, boolean dataIsJson) throws IOException {
+  public static void writeTo(JsonGenerator g, CloudEvent event, DataForm form) throws IOException {
     g.writeStartObject();
     g.writeStringField("specversion", event.specversion());
     g.writeStringField("id", event.id());
@@ -51,13 +50,7 @@ public final class StructuredWriter {
       }
     }
     if (event.data() != null) {
-      if (dataIsJson) {
-        g.writeFieldName("data");
-        g.writeRawValue(new String(event.data(), StandardCharsets.UTF_8));
-      } else {
-        g.writeFieldName("data_base64");
-        g.writeBinary(event.data());
-      }
+      form.write(g, event.data());
     }
     g.writeEndObject();
   }

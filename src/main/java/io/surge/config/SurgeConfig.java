@@ -1,5 +1,7 @@
 package io.surge.config;
 
+import io.surge.cloudevents.EventLimits;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -139,8 +141,15 @@ public record SurgeConfig(Set<Role> roles, HttpConfig http, KafkaConfig kafka, P
   }
 
   /** The worker role: which topics it consumes, where poison records go, how it backs off. */
+  /**
+   * The worker group. {@code instanceId}: a stable identity of this process for Kafka static membership (a
+   * restarted worker takes its partitions back at once); empty derives one from the host name and HTTP port, or
+   * none when the port is 0. {@code stallSeconds}: readiness turns DOWN when a worker makes no progress this long
+   * while its partitions have lag.
+   */
   public record PipelineConfig(String groupId, String dlqTopic, List<IngressTopic> ingressTopics, int consumers,
-                               int maxPollRecords, int backoffMinMs, int backoffMaxMs) {
+                               int maxPollRecords, int backoffMinMs, int backoffMaxMs, String instanceId,
+                               int sessionTimeoutMs, int stallSeconds) {
     static PipelineConfig from(ConfigSource s) {
       String dlq = topicName(s, "pipeline.dlqTopic");
       int min = s.integer("pipeline.backoffMinMs", 1, 60_000);
@@ -148,8 +157,13 @@ public record SurgeConfig(Set<Role> roles, HttpConfig http, KafkaConfig kafka, P
       if (max < min) {
         throw s.invalid("pipeline.backoffMaxMs", Integer.toString(max), "must be at least pipeline.backoffMinMs");
       }
+      String instanceId = s.optionalString("pipeline.instanceId");
+      if (!instanceId.isEmpty() && !instanceId.matches("[A-Za-z0-9._:-]{1,200}")) {
+        throw s.invalid("pipeline.instanceId", instanceId, "letters, digits and . _ : - only");
+      }
       return new PipelineConfig(s.string("pipeline.groupId"), dlq, ingressTopics(s),
-          s.integer("pipeline.consumers", 1, 64), s.integer("pipeline.maxPollRecords", 1, 100_000), min, max);
+          s.integer("pipeline.consumers", 1, 64), s.integer("pipeline.maxPollRecords", 1, 100_000), min, max,
+          instanceId, s.integer("pipeline.sessionTimeoutMs", 6000, 1_800_000), s.integer("pipeline.stallSeconds", 1, 86_400));
     }
 
     /**
@@ -299,11 +313,25 @@ public record SurgeConfig(Set<Role> roles, HttpConfig http, KafkaConfig kafka, P
     return topic.matches("[a-zA-Z0-9._-]{1,249}");
   }
 
-  /** Bounds on what one ingest request may cost; each breach answers 413 or 503, never an OOM. */
+  /**
+   * Bounds on what one ingest request may cost; each breach answers 413 or 503, never an OOM. {@code events}:
+   * what one event may hold, at the HTTP edge and on Kafka ingress topics alike.
+   */
   public record IngestLimits(int maxBodyBytes, int maxDecompressedBytes, int maxEventBytes, int maxBatchEvents,
                              int maxJsonDepth, int maxInflightEvents, int retryAfterSeconds,
-                             int waitPersistedTimeoutMs) {
+                             int waitPersistedTimeoutMs, EventLimits events) {
     static IngestLimits from(ConfigSource s) {
+      int idBytes = s.integer("ingest.maxIdBytes", 1, EventLimits.MAX_INDEXED_BYTES);
+      int sourceBytes = s.integer("ingest.maxSourceBytes", 1, EventLimits.MAX_INDEXED_BYTES);
+      if (idBytes + sourceBytes > EventLimits.MAX_INDEXED_BYTES) {
+        throw s.invalid("ingest.maxSourceBytes", Integer.toString(sourceBytes), "ingest.maxIdBytes + ingest.maxSourceBytes "
+            + "must stay within " + EventLimits.MAX_INDEXED_BYTES + ": Postgres indexes (tenant, source, id)");
+      }
+      EventLimits events = new EventLimits(idBytes, sourceBytes,
+          s.integer("ingest.maxTypeBytes", 1, EventLimits.MAX_INDEXED_BYTES),
+          s.integer("ingest.maxSubjectBytes", 1, EventLimits.MAX_INDEXED_BYTES),
+          s.integer("ingest.maxAttributeBytes", 1, 900 << 10),
+          s.integer("ingest.maxExtensions", 0, 1000));
       return new IngestLimits(
           s.integer("ingest.maxBodyBytes", 1, 256 << 20),
           s.integer("ingest.maxDecompressedBytes", 1, 1 << 30),
@@ -313,7 +341,8 @@ public record SurgeConfig(Set<Role> roles, HttpConfig http, KafkaConfig kafka, P
           s.integer("ingest.maxJsonDepth", 2, 1000),
           s.integer("ingest.maxInflightEvents", 1, 10_000_000),
           s.integer("ingest.retryAfterSeconds", 1, 3600),
-          s.integer("ingest.waitPersistedTimeoutMs", 1, 600_000));
+          s.integer("ingest.waitPersistedTimeoutMs", 1, 600_000),
+          events);
     }
   }
 }

@@ -18,6 +18,14 @@ public final class Postgres {
 
   private Postgres() {}
 
+  /**
+   * Another process created the database between our check and our CREATE: 42P04 (duplicate_database), or
+   * 23505 on pg_database's unique index when both CREATEs ran at the same moment.
+   */
+  static boolean isCreatedMeanwhile(Throwable e) {
+    return e instanceof PgException p && ("42P04".equals(p.getSqlState()) || "23505".equals(p.getSqlState()));
+  }
+
   public static PgConnectOptions options(String url) {
     return PgConnectOptions.fromUri(url);
   }
@@ -45,8 +53,7 @@ public final class Postgres {
           return PgConnection.connect(vertx, admin).compose(conn -> conn
               .query("CREATE DATABASE \"" + database.replace("\"", "\"\"") + "\"").execute()
               .<Void>mapEmpty()
-              .recover(err -> err instanceof PgException p && "42P04".equals(p.getSqlState())
-                  ? Future.succeededFuture() : Future.failedFuture(err))
+              .recover(err -> isCreatedMeanwhile(err) ? Future.succeededFuture() : Future.failedFuture(err))
               .eventually(conn::close));
         });
   }

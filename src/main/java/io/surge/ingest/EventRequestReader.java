@@ -86,12 +86,12 @@ final class EventRequestReader {
     }
   }
 
-  private static List<CloudEvent> validate(List<EventDraft> drafts) {
+  private List<CloudEvent> validate(List<EventDraft> drafts) {
     List<CloudEvent> events = new ArrayList<>(drafts.size());
     List<Map<String, Object>> errors = null;
     for (int i = 0; i < drafts.size(); i++) {
       try {
-        events.add(drafts.get(i).toEvent());
+        events.add(drafts.get(i).toEvent(limits.events()));
       } catch (InvalidEventException e) {
         if (errors == null) {
           errors = new ArrayList<>();

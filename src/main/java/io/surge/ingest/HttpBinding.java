@@ -28,7 +28,11 @@ final class HttpBinding {
           continue;
         }
         String value = decodeHeaderValue(header.getValue());
-        if (value == null) {
+        if (hasRawNonAscii(header.getValue())) {
+          // the codec reads header bytes as ISO-8859-1: raw UTF-8 would be stored garbled, unlike the same text
+          // in structured mode, so it is refused; the binding wants it percent-encoded (3.1.3.2)
+          draft.problem("header '" + name + "' has raw non-ASCII bytes; percent-encode its UTF-8");
+        } else if (value == null) {
           draft.problem("header '" + name + "' is not valid percent-encoded UTF-8");
         } else {
           draft.attribute(attribute, value);
@@ -82,6 +86,15 @@ final class HttpBinding {
     } catch (CharacterCodingException e) {
       return null;
     }
+  }
+
+  private static boolean hasRawNonAscii(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      if (value.charAt(i) >= 0x80) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String unquote(String quoted) {

@@ -48,7 +48,7 @@ public final class KafkaClients {
    * the earliest offset, so nothing written before the first worker started is skipped.
    */
   public static Consumer<byte[], byte[]> workerConsumer(KafkaConfig config, String groupId, String clientId,
-                                                         int maxPollRecords) {
+                                                         int maxPollRecords, String instanceId, int sessionTimeoutMs) {
     Map<String, Object> props = new HashMap<>();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
     props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
@@ -58,6 +58,13 @@ public final class KafkaClients {
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
+    // static membership: a worker killed and started again under the same identity gets its partitions back at
+    // once instead of leaving them unread for a session timeout
+    if (instanceId != null) {
+      props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId);
+    }
+    props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, sessionTimeoutMs);
+    props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.max(1000, sessionTimeoutMs / 5));
     return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 

@@ -138,7 +138,7 @@ public final class CacheWriter {
       StoredEvent s = p.stored();
       String subject = s.event().subject();
       if (subject != null) {
-        byte[] body = StructuredWriter.write(s.event(), s.dataIsJson());
+        byte[] body = StructuredWriter.write(s.event(), s.dataForm());
         Latest candidate = new Latest(keys.latest(s.tenant(), subject), micros(s.ts()), p.seq(), body);
         newest.merge(candidate.key(), candidate, (a, b) -> b.newerThan(a) ? b : a);
         recent.computeIfAbsent(keys.recent(s.tenant(), subject), k -> new ArrayList<>()).add(body);
@@ -245,7 +245,7 @@ public final class CacheWriter {
         continue;
       }
       Latest candidate = new Latest(keys.latest(s.tenant(), subject), micros(s.ts()), p.seq(),
-          StructuredWriter.write(s.event(), s.dataIsJson()));
+          StructuredWriter.write(s.event(), s.dataForm()));
       pendingLatest.merge(candidate.key(), candidate, (a, b) -> b.newerThan(a) ? b : a);
       dirtyRecent.add(keys.recent(s.tenant(), subject));
     }

@@ -1,5 +1,7 @@
 package io.surge.pipeline;
 
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -9,7 +11,6 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * Sends records that are not valid events to the dead-letter topic: key, value and headers untouched, plus
@@ -20,6 +21,8 @@ public final class DeadLetters {
   public static final String TOPIC = "surge.dlq.topic";
   public static final String PARTITION = "surge.dlq.partition";
   public static final String OFFSET = "surge.dlq.offset";
+  /** Present when Postgres refused the record: its SQLSTATE. */
+  public static final String SQLSTATE = "surge.dlq.sqlstate";
 
   private final Producer<byte[], byte[]> producer;
   private final String topic;
@@ -29,27 +32,35 @@ public final class DeadLetters {
     this.topic = topic;
   }
 
-  public record Rejected(ConsumerRecord<byte[], byte[]> record, String reason) {}
+  /** A record that cannot be stored, why, and the SQLSTATE when Postgres said so (else null). */
+  public record Rejected(ConsumerRecord<byte[], byte[]> record, String reason, String sqlState) {
+    public Rejected(ConsumerRecord<byte[], byte[]> record, String reason) {
+      this(record, reason, null);
+    }
+  }
 
   /** Completes once Kafka acknowledged every dead letter (acks=all), or fails with the first error. */
-  public CompletableFuture<Void> send(List<Rejected> rejected) {
-    List<CompletableFuture<Void>> acks = new ArrayList<>(rejected.size());
+  public Future<Void> send(List<Rejected> rejected) {
+    if (rejected.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Future<Void>> acks = new ArrayList<>(rejected.size());
     for (Rejected r : rejected) {
-      CompletableFuture<Void> ack = new CompletableFuture<>();
-      acks.add(ack);
+      Promise<Void> ack = Promise.promise();
+      acks.add(ack.future());
       try {
         producer.send(toDeadLetter(r), (metadata, error) -> {
           if (error == null) {
-            ack.complete(null);
+            ack.complete();
           } else {
-            ack.completeExceptionally(error);
+            ack.fail(error);
           }
         });
       } catch (RuntimeException e) {
-        ack.completeExceptionally(e);
+        ack.fail(e);
       }
     }
-    return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
+    return Future.all(acks).mapEmpty();
   }
 
   ProducerRecord<byte[], byte[]> toDeadLetter(Rejected r) {
@@ -59,6 +70,9 @@ public final class DeadLetters {
     headers.add(TOPIC, utf8(record.topic()));
     headers.add(PARTITION, utf8(Integer.toString(record.partition())));
     headers.add(OFFSET, utf8(Long.toString(record.offset())));
+    if (r.sqlState() != null) {
+      headers.add(SQLSTATE, utf8(r.sqlState()));
+    }
     return new ProducerRecord<>(topic, null, record.timestamp(), record.key(), record.value(), headers);
   }
 

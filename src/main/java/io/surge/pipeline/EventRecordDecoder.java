@@ -1,7 +1,9 @@
 package io.surge.pipeline;
 
 import io.surge.cloudevents.CloudEvent;
+import io.surge.cloudevents.DataForm;
 import io.surge.cloudevents.EventDraft;
+import io.surge.cloudevents.EventLimits;
 import io.surge.cloudevents.InvalidEventException;
 import io.surge.cloudevents.JsonData;
 import io.surge.cloudevents.JsonEventFormat;
@@ -33,11 +35,16 @@ public final class EventRecordDecoder {
 
   private final Map<String, IngressTopic> ingressTopics;
   private final JsonEventFormat json;
+  private final EventLimits limits;
 
-  /** {@code ingressTopics}: the extra topics by name; the events topic and unknown topics are CloudEvents topics. */
-  public EventRecordDecoder(Map<String, IngressTopic> ingressTopics, int maxJsonDepth) {
+  /**
+   * {@code ingressTopics}: the extra topics by name; the events topic and unknown topics are CloudEvents topics.
+   * The same limits as the HTTP edge apply: a record over them is dead-lettered, never stored half.
+   */
+  public EventRecordDecoder(Map<String, IngressTopic> ingressTopics, int maxJsonDepth, EventLimits limits) {
     this.ingressTopics = ingressTopics;
     this.json = new JsonEventFormat(maxJsonDepth, 1);
+    this.limits = limits;
   }
 
   /** The event, or the reason the record goes to the dead-letter topic. */
@@ -57,13 +64,16 @@ public final class EventRecordDecoder {
             + StructuredWriter.MEDIA_TYPE + " (structured mode)");
       }
       OffsetDateTime ts = event.time() == null ? receivedAt : Rfc3339.parse(event.time());
-      boolean dataIsJson = event.data() != null && isJsonType(event.datacontenttype()) && JsonData.isJsonb(event.data());
-      return new Decoded(new StoredEvent(tenant, event, dataIsJson, ts, receivedAt,
+      DataForm form = event.data() == null ? null : DataForm.of(event.datacontenttype(), event.data());
+      return new Decoded(new StoredEvent(tenant, event, form, ts, receivedAt,
           record.topic(), record.partition(), record.offset()), null);
     } catch (InvalidEventException | MalformedEventsException e) {
       return Decoded.rejected("invalid CloudEvent: " + e.getMessage());
     } catch (HeaderException e) {
       return Decoded.rejected(e.getMessage());
+    } catch (RuntimeException e) {
+      // whatever else a record makes the decoder throw is about that record: it must not stop the partition
+      return Decoded.rejected("the record cannot be decoded: " + e);
     }
   }
 
@@ -99,12 +109,12 @@ public final class EventRecordDecoder {
       if (record.value() == null) {
         throw new MalformedEventsException("a structured event needs a value");
       }
-      return json.readEvent(record.value()).toEvent();
+      return json.readEvent(record.value()).toEvent(limits);
     }
     return null;
   }
 
-  private static CloudEvent binary(ConsumerRecord<byte[], byte[]> record, String contentType) {
+  private CloudEvent binary(ConsumerRecord<byte[], byte[]> record, String contentType) {
     EventDraft draft = new EventDraft();
     for (Header h : record.headers()) {
       String name = h.key();
@@ -121,13 +131,13 @@ public final class EventRecordDecoder {
       draft.attribute("datacontenttype", contentType);
     }
     byte[] value = record.value();
-    return draft.data(value == null || value.length == 0 ? null : value).toEvent();
+    return draft.data(value == null || value.length == 0 ? null : value).toEvent(limits);
   }
 
   /** A raw record as an event: replaying the same record gives the same (source, id), so it stays one row. */
-  private static CloudEvent rawEvent(ConsumerRecord<byte[], byte[]> record, IngressTopic topic) {
+  private CloudEvent rawEvent(ConsumerRecord<byte[], byte[]> record, IngressTopic topic) {
     byte[] value = record.value();
-    boolean json = value != null && JsonData.isJsonb(value);
+    boolean json = value != null && JsonData.isJson(value);
     EventDraft draft = new EventDraft()
         .attribute("specversion", "1.0")
         .attribute("id", record.partition() + "-" + record.offset())
@@ -142,11 +152,7 @@ public final class EventRecordDecoder {
       draft.attribute("datacontenttype", json ? JsonEventFormat.APPLICATION_JSON : "application/octet-stream");
       draft.data(value);
     }
-    return draft.toEvent();
-  }
-
-  private static boolean isJsonType(String contentType) {
-    return contentType == null || MediaType.isJson(MediaType.essence(contentType));
+    return draft.toEvent(limits);
   }
 
   private static String header(ConsumerRecord<byte[], byte[]> record, String name) {

@@ -2,6 +2,9 @@ package io.surge.pipeline;
 
 import io.surge.pipeline.DeadLetters.Rejected;
 import io.surge.pipeline.EventRecordDecoder.Decoded;
+import io.surge.pipeline.EventWriter.Persisted;
+import io.vertx.core.Future;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -22,25 +25,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * One consumer of the worker group, on its own thread (a Kafka consumer is single-threaded and its poll
  * blocks, so it never runs on an event loop): poll, decode, dead-letter what is invalid, persist the rest in
  * one statement, then commit. Offsets are committed only after Postgres (and the DLQ) has the whole batch.
- * While one batch is being inserted the thread polls and decodes the next, so decoding and Postgres overlap;
- * batches are still inserted and committed one at a time, in order.
+ * While one batch is being inserted the thread polls and decodes the next, so decoding and Postgres overlap.
  *
- * <p>A transient fault (Postgres or Kafka down, a timeout) pauses every partition and retries the same batch
- * with exponential backoff, polling meanwhile so the consumer keeps its group membership. Nothing is skipped
- * and nothing goes to the DLQ for a fault of ours. If the group rebalances meanwhile, the batch is dropped and
- * consumption restarts from the committed offsets: the unique key absorbs what is read twice.
+ * <p>A failed batch is classified ({@link Failure}). An outage pauses every partition and retries with
+ * exponential backoff, polling meanwhile so the consumer keeps its group membership; nothing goes to the DLQ
+ * for a fault of ours. A data error splits the batch until the bad record is alone; it is dead-lettered with
+ * the reason and the rest is persisted, so one poison record never stalls a partition. If the group rebalances
+ * meanwhile, the batch is dropped and consumption restarts from the committed offsets: the unique key absorbs
+ * what is read twice. {@link WorkerVerticle} supervises the loop.
  */
-public final class EventWorker implements Runnable {
+public final class EventWorker implements WorkerVerticle.Loop {
   private static final Logger LOG = LoggerFactory.getLogger(EventWorker.class);
   private static final long PERSIST_TIMEOUT_MS = 30_000;
+  /** Tries of a failure that is neither clearly data nor clearly an outage, before it counts as data. */
+  static final int UNKNOWN_FAILURE_TRIES = 5;
 
   private final Consumer<byte[], byte[]> consumer;
   private final Collection<String> topics;
@@ -51,14 +56,13 @@ public final class EventWorker implements Runnable {
   private final CacheWriter cache;
   private final int backoffMinMs;
   private final int backoffMaxMs;
-  private final AtomicLong persisted = new AtomicLong();
-  private final AtomicLong deadLettered = new AtomicLong();
+  private final WorkerStatus status;
   private volatile boolean running = true;
   private volatile boolean rebalanced;
 
   public EventWorker(Consumer<byte[], byte[]> consumer, Collection<String> topics, String eventsTopic,
                      EventRecordDecoder decoder, DeadLetters deadLetters, EventWriter writer, CacheWriter cache,
-                     int backoffMinMs, int backoffMaxMs) {
+                     int backoffMinMs, int backoffMaxMs, WorkerStatus status) {
     this.consumer = consumer;
     this.topics = topics;
     this.eventsTopic = eventsTopic;
@@ -68,18 +72,11 @@ public final class EventWorker implements Runnable {
     this.cache = cache;
     this.backoffMinMs = backoffMinMs;
     this.backoffMaxMs = backoffMaxMs;
-  }
-
-  /** Events inserted (duplicates not counted) and records sent to the DLQ since start. */
-  public long persistedCount() {
-    return persisted.get();
-  }
-
-  public long deadLetteredCount() {
-    return deadLettered.get();
+    this.status = status;
   }
 
   /** Stops after the batch in hand; {@link #run} then closes the consumer. */
+  @Override
   public void stop() {
     running = false;
     consumer.wakeup();
@@ -102,6 +99,7 @@ public final class EventWorker implements Runnable {
       InFlight inFlight = null;
       while (running) {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(inFlight == null ? 500 : 0));
+        status.polled(records.count(), lag(), inFlight == null && records.isEmpty());
         Batch next = records.isEmpty() ? null : decode(records);
         if (inFlight != null && !finish(inFlight)) {
           inFlight = null; // dropped after a rebalance, or stopping: the committed offsets are where to resume
@@ -116,95 +114,172 @@ public final class EventWorker implements Runnable {
       if (running) {
         throw e;
       }
-    } catch (RuntimeException e) {
-      LOG.error("worker stopped on an unexpected error", e);
     } finally {
-      consumer.close(Duration.ofSeconds(5));
+      // a graceful stop leaves the group at once, so the partitions move now rather than after the session timeout
+      consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+          .withTimeout(Duration.ofSeconds(5)));
     }
   }
 
-  private record Batch(List<StoredEvent> events, List<Rejected> rejected, Map<TopicPartition, Long> lastOffsets) {}
+  /** A record and the event it holds. */
+  private record Entry(ConsumerRecord<byte[], byte[]> record, StoredEvent event) {}
+
+  private record Batch(List<Entry> entries, List<Rejected> rejected, Map<TopicPartition, Long> lastOffsets) {
+    List<StoredEvent> events() {
+      return entries.stream().map(Entry::event).toList();
+    }
+  }
 
   /** A batch whose dead letters and insert are under way while the thread polls and decodes the next one. */
-  private record InFlight(Batch batch, CompletableFuture<List<EventWriter.Persisted>> result) {}
+  private record InFlight(Batch batch, Future<List<Persisted>> result) {}
 
   private InFlight start(Batch batch) {
     rebalanced = false;
-    return new InFlight(batch, persistAsync(batch));
+    Future<List<Persisted>> result = attempt(() -> deadLetters.send(batch.rejected())
+        .compose(v -> writer.write(batch.events(), watermarks(batch))));
+    return new InFlight(batch, result);
   }
 
-  /** Waits for the batch, retrying it on failure; commits it. False when it was dropped instead. */
+  /** Waits for the batch, recovering it on failure; commits it. False when it was dropped instead. */
   private boolean finish(InFlight inFlight) {
-    List<EventWriter.Persisted> inserted;
+    Batch batch = inFlight.batch();
+    List<Persisted> inserted;
     try {
-      inserted = inFlight.result().get(PERSIST_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+      inserted = inFlight.result().await(PERSIST_TIMEOUT_MS, TimeUnit.MILLISECONDS);
     } catch (Exception first) {
-      inserted = persistWithRetry(inFlight.batch(), first);
+      LOG.warn("persisting a batch of {} records failed ({}); recovering it", batch.entries().size()
+          + batch.rejected().size(), Failure.of(first).reason());
+      inserted = recover(batch);
       if (inserted == null) {
         return false;
       }
     }
-    persisted.addAndGet(inserted.size());
-    deadLettered.addAndGet(inFlight.batch().rejected().size());
+    status.persisted(inserted.size(), batch.rejected().size());
     cache.update(inserted);
-    commit(inFlight.batch());
+    commit(batch);
     return true;
   }
 
   private Batch decode(ConsumerRecords<byte[], byte[]> records) {
     OffsetDateTime receivedAt = OffsetDateTime.now(ZoneOffset.UTC);
-    List<StoredEvent> events = new ArrayList<>(records.count());
+    List<Entry> entries = new ArrayList<>(records.count());
     List<Rejected> rejected = new ArrayList<>();
     Map<TopicPartition, Long> last = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> record : records) {
       Decoded decoded = decoder.decode(record, receivedAt);
       if (decoded.event() != null) {
-        events.add(decoded.event());
+        entries.add(new Entry(record, decoded.event()));
       } else {
         rejected.add(new Rejected(record, decoded.rejection()));
       }
       last.merge(new TopicPartition(record.topic(), record.partition()), record.offset(), Math::max);
     }
-    return new Batch(events, rejected, last);
+    return new Batch(entries, rejected, last);
   }
 
   /**
-   * Retries a failed batch until it is in Postgres and the DLQ; null when stopping or after a rebalance (then
-   * every partition is rewound to its committed offset).
+   * The slow path of a batch whose first attempt failed: the dead letters again, then the events, split on data
+   * errors; then the watermark, which the pieces did not carry. Null when stopping or after a rebalance.
    */
-  private List<EventWriter.Persisted> persistWithRetry(Batch batch, Exception first) {
-    LOG.warn("persisting a batch of {} records failed, pausing and retrying: {}",
-        batch.events().size() + batch.rejected().size(), rootMessage(first));
-    Set<TopicPartition> paused = consumer.assignment();
-    consumer.pause(paused);
+  private List<Persisted> recover(Batch batch) {
+    if (retrying(() -> deadLetters.send(batch.rejected()), true).aborted()) {
+      return null;
+    }
+    List<Persisted> inserted = writeSplitting(batch.entries());
+    if (inserted == null || retrying(() -> writer.announce(watermarks(batch)), true).aborted()) {
+      return null;
+    }
+    return inserted;
+  }
+
+  /** Writes the entries; a data error halves them until the bad record is alone, and dead-letters that one. */
+  private List<Persisted> writeSplitting(List<Entry> entries) {
+    if (entries.isEmpty()) {
+      return List.of();
+    }
+    List<StoredEvent> events = entries.stream().map(Entry::event).toList();
+    Outcome<List<Persisted>> written = retrying(() -> writer.rewrite(events, ""), false);
+    if (written.aborted()) {
+      return null;
+    }
+    if (written.failure() == null) {
+      return written.value();
+    }
+    if (entries.size() == 1) {
+      Failure f = written.failure();
+      Rejected rejected = new Rejected(entries.get(0).record(), f.reason(), f.sqlState());
+      LOG.warn("dead-lettering {}-{}@{}: {}", rejected.record().topic(), rejected.record().partition(),
+          rejected.record().offset(), f.reason());
+      status.persisted(0, 1);
+      return retrying(() -> deadLetters.send(List.of(rejected)), true).aborted() ? null : List.of();
+    }
+    int half = entries.size() / 2;
+    List<Persisted> left = writeSplitting(entries.subList(0, half));
+    List<Persisted> right = left == null ? null : writeSplitting(entries.subList(half, entries.size()));
+    if (right == null) {
+      return null;
+    }
+    List<Persisted> all = new ArrayList<>(left);
+    all.addAll(right);
+    return all;
+  }
+
+  /** A value, a data failure (the caller decides what to do with the record), or aborted. */
+  private record Outcome<T>(T value, Failure failure, boolean aborted) {}
+
+  /**
+   * Runs the attempt until it succeeds or fails for a reason of the data; outages pause every partition and
+   * back off. {@code always}: data failures are retried too (dead letters must reach Kafka, whatever it takes).
+   */
+  private <T> Outcome<T> retrying(Supplier<Future<T>> attempt, boolean always) {
     long backoff = backoffMinMs;
+    int unknown = 0;
+    boolean paused = false;
     try {
       while (running) {
-        consumer.poll(Duration.ofMillis(backoff)); // keeps the group membership; paused, so returns nothing
         if (rebalanced) {
-          LOG.info("partitions were reassigned while retrying; resuming from the committed offsets");
+          LOG.info("partitions were reassigned while recovering a batch; resuming from the committed offsets");
           rewindToCommitted();
-          return null;
+          return new Outcome<>(null, null, true);
         }
         try {
-          List<EventWriter.Persisted> inserted = persistAsync(batch).get(PERSIST_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-          LOG.info("persisting works again; resuming");
-          return inserted;
+          T value = attempt(attempt).await(PERSIST_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+          if (paused) {
+            LOG.info("persisting works again; resuming");
+          }
+          return new Outcome<>(value, null, false);
         } catch (Exception e) {
+          Failure f = Failure.of(e);
+          boolean data = f.kind() == Failure.Kind.DATA
+              || f.kind() == Failure.Kind.UNKNOWN && ++unknown >= UNKNOWN_FAILURE_TRIES;
+          if (data && !always) {
+            return new Outcome<>(null, f, false);
+          }
+          if (!paused) {
+            LOG.warn("{}; pausing and retrying with backoff", f.reason());
+            consumer.pause(consumer.assignment());
+            paused = true;
+          }
+          status.retried();
+          consumer.poll(Duration.ofMillis(backoff)); // keeps the group membership; paused, so returns nothing
           backoff = Math.min(backoff * 2, backoffMaxMs);
         }
       }
-      return null;
+      return new Outcome<>(null, null, true);
     } finally {
-      consumer.resume(consumer.paused());
+      if (paused) {
+        consumer.resume(consumer.paused());
+      }
     }
   }
 
-  /** Dead letters first (acks=all), then the insert: offsets are committed only once both are done. */
-  private CompletableFuture<List<EventWriter.Persisted>> persistAsync(Batch batch) {
-    CompletableFuture<Void> dead = batch.rejected().isEmpty()
-        ? CompletableFuture.completedFuture(null) : deadLetters.send(batch.rejected());
-    return dead.thenCompose(v -> writer.write(batch.events(), watermarks(batch)).toCompletionStage());
+  /** The attempt as a future, also when it throws before it has one (e.g. a value the client cannot encode). */
+  private static <T> Future<T> attempt(Supplier<Future<T>> attempt) {
+    try {
+      return attempt.get();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   /** "partition:offset,..." for the events topic: the highest offset of each partition this batch covers. */
@@ -230,6 +305,15 @@ public final class EventWorker implements Runnable {
     });
   }
 
+  /** Records behind on this consumer's partitions, as far as the last fetch tells (no broker round trip). */
+  private long lag() {
+    long lag = 0;
+    for (TopicPartition tp : consumer.assignment()) {
+      lag += consumer.currentLag(tp).orElse(0);
+    }
+    return lag;
+  }
+
   private void rewindToCommitted() {
     Set<TopicPartition> assignment = consumer.assignment();
     Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(assignment);
@@ -241,13 +325,6 @@ public final class EventWorker implements Runnable {
         consumer.seekToBeginning(List.of(tp));
       }
     }
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    return root.getClass().getSimpleName() + ": " + root.getMessage();
+    rebalanced = false;
   }
 }

@@ -3,10 +3,12 @@ package io.surge.pipeline;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.surge.cloudevents.CloudEvent;
+import io.surge.cloudevents.DataForm;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 
 import java.io.IOException;
@@ -41,6 +43,17 @@ public final class EventWriter {
         RETURNING seq, tenant, source, id)
       SELECT inserted.seq, inserted.tenant, inserted.source, inserted.id FROM watermark LEFT JOIN inserted ON true
       """;
+  /**
+   * The rows that hold these records (same key and same Kafka coordinates), whichever attempt inserted them: a
+   * retry after a timeout must not miss the rows of a first attempt that committed after all.
+   */
+  private static final String OURS = """
+      SELECT e.seq, e.tenant, e.source, e.id
+      FROM events e JOIN unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[])
+                         AS u(t, s, i, kt, kp, ko)
+        ON e.tenant = u.t AND e.source = u.s AND e.id = u.i
+      WHERE e.kafka_topic = u.kt AND e.kafka_partition = u.kp AND e.kafka_offset = u.ko
+      """;
 
   private final Pool pool;
 
@@ -56,20 +69,54 @@ public final class EventWriter {
    * {@link PersistedWatermark}); the new rows, duplicates left out.
    */
   public Future<List<Persisted>> write(List<StoredEvent> events, String watermarks) {
-    return pool.preparedQuery(INSERT).execute(parameters(events, watermarks)).map(rows -> {
-      Map<String, StoredEvent> byKey = new HashMap<>(events.size() * 2);
-      for (StoredEvent e : events) {
-        byKey.putIfAbsent(key(e.tenant(), e.event().source(), e.event().id()), e);
+    return pool.preparedQuery(INSERT).execute(parameters(events, watermarks)).map(rows -> persisted(events, rows));
+  }
+
+  /**
+   * {@link #write} again after a failed or timed-out attempt: the rows of these records, also those an earlier
+   * attempt committed (only those are new to the cache; duplicates from other records stay out).
+   */
+  public Future<List<Persisted>> rewrite(List<StoredEvent> events, String watermarks) {
+    return pool.preparedQuery(INSERT).execute(parameters(events, watermarks))
+        .compose(v -> pool.preparedQuery(OURS).execute(coordinates(events)))
+        .map(rows -> persisted(events, rows));
+  }
+
+  /** Publishes a batch's watermarks on their own, after its events went in as pieces that carried none. */
+  public Future<Void> announce(String watermarks) {
+    return pool.preparedQuery("SELECT pg_notify('" + CHANNEL + "', $1)").execute(Tuple.of(watermarks)).mapEmpty();
+  }
+
+  private static List<Persisted> persisted(List<StoredEvent> events, RowSet<Row> rows) {
+    Map<String, StoredEvent> byKey = new HashMap<>(events.size() * 2);
+    for (StoredEvent e : events) {
+      byKey.putIfAbsent(key(e.tenant(), e.event().source(), e.event().id()), e);
+    }
+    List<Persisted> persisted = new ArrayList<>(rows.size());
+    for (Row row : rows) {
+      Long seq = row.getLong(0); // null on the one row of a batch that inserted nothing
+      if (seq != null) {
+        persisted.add(new Persisted(byKey.get(key(row.getString(1), row.getString(2), row.getString(3))), seq));
       }
-      List<Persisted> persisted = new ArrayList<>(rows.size());
-      for (Row row : rows) {
-        Long seq = row.getLong(0); // null on the one row of a batch that inserted nothing
-        if (seq != null) {
-          persisted.add(new Persisted(byKey.get(key(row.getString(1), row.getString(2), row.getString(3))), seq));
-        }
-      }
-      return persisted;
-    });
+    }
+    return persisted;
+  }
+
+  private static Tuple coordinates(List<StoredEvent> events) {
+    int n = events.size();
+    String[] tenant = new String[n], source = new String[n], id = new String[n], topic = new String[n];
+    Integer[] partition = new Integer[n];
+    Long[] offset = new Long[n];
+    for (int i = 0; i < n; i++) {
+      StoredEvent s = events.get(i);
+      tenant[i] = s.tenant();
+      source[i] = s.event().source();
+      id[i] = s.event().id();
+      topic[i] = s.topic();
+      partition[i] = s.partition();
+      offset[i] = s.offset();
+    }
+    return Tuple.from(new Object[] {tenant, source, id, topic, partition, offset});
   }
 
   private static String key(String tenant, String source, String id) {
@@ -100,7 +147,7 @@ public final class EventWriter {
       ts[i] = s.ts();
       extensions[i] = extensionsJson(e.extensions());
       if (e.data() != null) {
-        if (s.dataIsJson()) {
+        if (s.dataForm() == DataForm.JSONB) {
           dataJson[i] = new String(e.data(), StandardCharsets.UTF_8);
         } else {
           dataBytes[i] = Buffer.buffer(e.data());

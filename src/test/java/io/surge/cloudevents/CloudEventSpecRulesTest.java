@@ -26,9 +26,9 @@ class CloudEventSpecRulesTest {
   @MethodSource("rules")
   void followsTheSpec(String rule, Supplier<EventDraft> input, String rejectedAttribute) {
     if (rejectedAttribute == null) {
-      assertDoesNotThrow(() -> input.get().toEvent());
+      assertDoesNotThrow(() -> input.get().toEvent(EventLimits.DEFAULTS));
     } else {
-      InvalidEventException e = assertThrows(InvalidEventException.class, () -> input.get().toEvent());
+      InvalidEventException e = assertThrows(InvalidEventException.class, () -> input.get().toEvent(EventLimits.DEFAULTS));
       assertTrue(e.reasons().stream().anyMatch(reason -> reason.contains(rejectedAttribute)),
           () -> "reasons should mention '" + rejectedAttribute + "': " + e.reasons());
     }

@@ -118,7 +118,7 @@ class JsonEventFormatTest {
 
     // when validated, then the repetition is named
     InvalidEventException e = assertThrows(InvalidEventException.class,
-        () -> format.readEvent(body.getBytes(StandardCharsets.UTF_8)).toEvent());
+        () -> format.readEvent(body.getBytes(StandardCharsets.UTF_8)).toEvent(EventLimits.DEFAULTS));
     assertTrue(e.reasons().stream().anyMatch(r -> r.contains("data_base64")), e.reasons()::toString);
   }
 
@@ -137,9 +137,9 @@ class JsonEventFormatTest {
 
     // then
     assertEquals(3, drafts.size());
-    drafts.get(0).toEvent();
-    drafts.get(2).toEvent();
-    InvalidEventException e = assertThrows(InvalidEventException.class, () -> drafts.get(1).toEvent());
+    drafts.get(0).toEvent(EventLimits.DEFAULTS);
+    drafts.get(2).toEvent(EventLimits.DEFAULTS);
+    InvalidEventException e = assertThrows(InvalidEventException.class, () -> drafts.get(1).toEvent(EventLimits.DEFAULTS));
     assertTrue(e.getMessage().contains("must be a JSON object"), e::getMessage);
   }
 
@@ -191,7 +191,7 @@ class JsonEventFormatTest {
   }
 
   private CloudEvent read(String body) {
-    return format.readEvent(utf8(body)).toEvent();
+    return format.readEvent(utf8(body)).toEvent(EventLimits.DEFAULTS);
   }
 
   private static byte[] utf8(String s) {

@@ -1,5 +1,6 @@
 package io.surge.ingest;
 
+import io.surge.cloudevents.EventLimits;
 import io.surge.cloudevents.CloudEvent;
 import io.surge.cloudevents.EventDraft;
 import io.surge.cloudevents.InvalidEventException;
@@ -57,7 +58,7 @@ class HttpBindingTest {
     byte[] body = "21.5".getBytes(StandardCharsets.UTF_8);
 
     // when
-    CloudEvent event = HttpBinding.readBinary(headers, body).toEvent();
+    CloudEvent event = HttpBinding.readBinary(headers, body).toEvent(EventLimits.DEFAULTS);
 
     // then
     assertEquals("A-1", event.id());
@@ -72,12 +73,12 @@ class HttpBindingTest {
   void otherHeadersAreNotAttributes() {
     MultiMap headers = requiredHeaders().add("ce-", "x").add("Accept", "*/*").add("X-Ce-Thing", "y");
 
-    assertEquals(Map.of(), HttpBinding.readBinary(headers, new byte[0]).toEvent().extensions());
+    assertEquals(Map.of(), HttpBinding.readBinary(headers, new byte[0]).toEvent(EventLimits.DEFAULTS).extensions());
   }
 
   @Test
   void emptyBodyMeansNoData() {
-    CloudEvent event = HttpBinding.readBinary(requiredHeaders(), new byte[0]).toEvent();
+    CloudEvent event = HttpBinding.readBinary(requiredHeaders(), new byte[0]).toEvent(EventLimits.DEFAULTS);
 
     assertNull(event.data());
     assertNull(event.datacontenttype());
@@ -104,6 +105,23 @@ class HttpBindingTest {
     assertRejected(HttpBinding.readBinary(headers, new byte[0]), "ce-comment");
   }
 
+  /** Netty reads header bytes as ISO-8859-1: raw UTF-8 would be stored garbled, unlike structured mode. */
+  @Test
+  void rawNonAsciiHeaderBytesAreAProblemNamingTheHeader() {
+    String rawUtf8AsLatin1 = new String("caf\u00e9".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        java.nio.charset.StandardCharsets.ISO_8859_1);
+    MultiMap headers = requiredHeaders().add("ce-subject", rawUtf8AsLatin1);
+
+    assertRejected(HttpBinding.readBinary(headers, new byte[0]), "ce-subject");
+  }
+
+  @Test
+  void percentEncodedUtf8HeaderIsTheSameTextAsInStructuredMode() {
+    MultiMap headers = requiredHeaders().add("ce-subject", "caf%C3%A9");
+
+    assertEquals("caf\u00e9", HttpBinding.readBinary(headers, new byte[0]).toEvent(EventLimits.DEFAULTS).subject());
+  }
+
   @Test
   void ceDataHeaderIsNotAnAttribute() {
     MultiMap headers = requiredHeaders().add("ce-data", "x");
@@ -120,7 +138,7 @@ class HttpBindingTest {
   }
 
   private static void assertRejected(EventDraft draft, String reasonPart) {
-    InvalidEventException e = assertThrows(InvalidEventException.class, draft::toEvent);
+    InvalidEventException e = assertThrows(InvalidEventException.class, () -> draft.toEvent(EventLimits.DEFAULTS));
     assertTrue(e.reasons().stream().anyMatch(reason -> reason.contains(reasonPart)),
         () -> "reasons should mention " + reasonPart + ": " + e.reasons());
   }

@@ -1,5 +1,7 @@
 package io.surge.pipeline;
 
+import io.surge.cloudevents.DataForm;
+import io.surge.cloudevents.EventLimits;
 import io.surge.config.SurgeConfig.IngressTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -18,12 +20,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 class EventRecordDecoderTest {
   private static final OffsetDateTime NOW = OffsetDateTime.of(2026, 11, 28, 12, 0, 0, 0, ZoneOffset.UTC);
   private final EventRecordDecoder decoder = new EventRecordDecoder(
       Map.of("legacy", new IngressTopic("legacy", true, "com.example.legacy", null),
-          "partner", new IngressTopic("partner", false, null, "acme")), 16);
+          "partner", new IngressTopic("partner", false, null, "acme")), 16, EventLimits.DEFAULTS);
 
   @Test
   void binaryModeReadsCeHeadersAndContentType() {
@@ -35,7 +38,7 @@ class EventRecordDecoderTest {
     assertEquals("sub", e.event().subject());
     assertEquals("3", e.event().extension("tracelevel"));
     assertEquals("application/json", e.event().datacontenttype());
-    assertTrue(e.dataIsJson());
+    assertEquals(DataForm.JSONB, e.dataForm());
     assertEquals(OffsetDateTime.parse("2026-11-28T10:00:00Z"), e.ts());
     assertEquals(StoredEvent.DEFAULT_TENANT, e.tenant());
   }
@@ -48,7 +51,7 @@ class EventRecordDecoderTest {
 
     assertEquals("2", e.event().id());
     assertArrayEquals("[1,2]".getBytes(StandardCharsets.UTF_8), e.event().data());
-    assertTrue(e.dataIsJson());
+    assertEquals(DataForm.JSONB, e.dataForm());
     assertEquals(NOW, e.ts(), "without a time attribute, ts is when Surge received it");
   }
 
@@ -57,7 +60,7 @@ class EventRecordDecoderTest {
     StoredEvent e = decoder.decode(record("events", null, "{not json", "ce_specversion", "1.0", "ce_id", "1",
         "ce_source", "/s", "ce_type", "t", "content-type", "application/json"), NOW).event();
 
-    assertFalse(e.dataIsJson());
+    assertNotEquals(DataForm.JSONB, e.dataForm());
   }
 
   @Test
@@ -70,7 +73,7 @@ class EventRecordDecoderTest {
     assertEquals("device-1", e.event().subject());
     assertEquals("2026-11-28T10:00:00Z", e.event().time());
     assertEquals("application/json", e.event().datacontenttype());
-    assertTrue(e.dataIsJson());
+    assertEquals(DataForm.JSONB, e.dataForm());
   }
 
   @Test
@@ -79,7 +82,7 @@ class EventRecordDecoderTest {
 
     assertEquals("application/octet-stream", e.event().datacontenttype());
     assertNull(e.event().subject());
-    assertFalse(e.dataIsJson());
+    assertNotEquals(DataForm.JSONB, e.dataForm());
   }
 
   @Test
