@@ -218,6 +218,28 @@ record GeneratedEvent(List<Attribute> attributes, Data data) {
     return new GeneratedEvent(renamed, data);
   }
 
+  /** The same event with attribute {@code name} set to {@code value} (replaced in place, else added). */
+  GeneratedEvent with(String name, Value value) {
+    List<Attribute> changed = new ArrayList<>(attributes.size() + 1);
+    boolean replaced = false;
+    for (Attribute a : attributes) {
+      if (a.name().equals(name)) {
+        changed.add(new Attribute(name, value));
+        replaced = true;
+      } else {
+        changed.add(a);
+      }
+    }
+    if (!replaced) {
+      changed.add(new Attribute(name, value));
+    }
+    return new GeneratedEvent(changed, data);
+  }
+
+  GeneratedEvent withData(Data newData) {
+    return new GeneratedEvent(attributes, newData);
+  }
+
   // --- rendering
 
   /** The JSON event format (structured mode), member by member, as raw bytes. */

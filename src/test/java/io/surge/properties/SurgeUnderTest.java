@@ -13,6 +13,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.ext.web.client.WebClientSession;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowIterator;
@@ -47,6 +49,9 @@ import java.util.concurrent.TimeUnit;
  * <p>A poison record stays in its topic and a stuck batch is retried forever, so a node that lost an event is
  * replaced by a fresh one (new topics, consumer group and database) before the next event: one bad event must not
  * make every later one fail, or shrinking would shrink towards whatever event came last.
+ *
+ * <p>Synchronized: jqwik shrinks on a thread of its own when shrinking is time-bounded, and a KafkaConsumer
+ * must not be touched by two threads.
  */
 final class SurgeUnderTest implements AutoCloseable {
   /** The four ways an event reaches Surge. */
@@ -106,7 +111,9 @@ final class SurgeUnderTest implements AutoCloseable {
         "SURGE_ROLES", "ingest,worker",
         "SURGE_PIPELINE_INGRESS_TOPICS", ingress));
     node = await(SurgeNode.start(config), 60);
-    client = TestSurge.client(vertx, node.httpPort());
+    // one connection per request: a connection the server closed after an answer is never reused by mistake
+    client = WebClientSession.create(WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+        .setDefaultPort(node.httpPort()).setKeepAlive(false))).addHeader("Authorization", "Bearer " + TestSurge.BOOTSTRAP_KEY);
     db = Postgres.pool(vertx, config.pg().url(), 2);
     dlq = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaEngine.bootstrap(),
         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024),
@@ -133,7 +140,7 @@ final class SurgeUnderTest implements AutoCloseable {
   }
 
   /** Replaces the node when the last event was lost (a dead worker, a batch retried forever). */
-  void replaceIfBroken() {
+  synchronized void replaceIfBroken() {
     if (broken) {
       restarts++;
       stopNode();
@@ -150,7 +157,7 @@ final class SurgeUnderTest implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     stopNode();
     producer.close(Duration.ofSeconds(5));
     await(vertx.close(), 10);
@@ -159,7 +166,7 @@ final class SurgeUnderTest implements AutoCloseable {
   // --- sending
 
   /** Sends the event (its id made unique) and waits up to {@code within} for its fate. */
-  Fate send(Mode mode, GeneratedEvent event, Duration within) {
+  synchronized Fate send(Mode mode, GeneratedEvent event, Duration within) {
     GeneratedEvent unique = event.withUniqueId(UUID.randomUUID().toString().substring(0, 8));
     Fate fate = switch (mode) {
       case HTTP_STRUCTURED, HTTP_BINARY -> post(mode, unique, within);
