@@ -57,27 +57,27 @@ class EventRegressionsIT {
 
   @Test
   void sixThousandCharacterSubjectIsRefusedOrPersisted() {
-    assertSurvives(Mode.HTTP_STRUCTURED, plain().with("subject", edgy("s".repeat(6000))));
+    assertSurvives(Mode.HTTP_STRUCTURED, plain().with("subject", edgy(noise(6000))));
   }
 
   @Test
   void threeThousandCharacterIdIsRefusedOrPersisted() {
-    assertSurvives(Mode.HTTP_STRUCTURED, plain().with("id", edgy("i".repeat(3000))));
+    assertSurvives(Mode.HTTP_STRUCTURED, plain().with("id", edgy(noise(3000))));
   }
 
   @Test
   void threeThousandCharacterSourceIsRefusedOrPersisted() {
-    assertSurvives(Mode.HTTP_STRUCTURED, plain().with("source", edgy("/" + "s".repeat(2999))));
+    assertSurvives(Mode.HTTP_STRUCTURED, plain().with("source", edgy("/" + noise(2999))));
   }
 
   @Test
   void threeThousandCharacterTypeIsRefusedOrPersisted() {
-    assertSurvives(Mode.HTTP_STRUCTURED, plain().with("type", edgy("t".repeat(3000))));
+    assertSurvives(Mode.HTTP_STRUCTURED, plain().with("type", edgy(noise(3000))));
   }
 
   @Test
   void sixThousandCharacterSubjectFromAKafkaIngressTopicIsPersistedOrDeadLettered() {
-    assertSurvives(Mode.KAFKA_BINARY, plain().with("subject", edgy("s".repeat(6000))));
+    assertSurvives(Mode.KAFKA_BINARY, plain().with("subject", edgy(noise(6000))));
   }
 
   // --- data jsonb cannot hold
@@ -127,6 +127,11 @@ class EventRegressionsIT {
 
   private static GeneratedEvent plain() {
     return CloudEventArbitraries.plain("regression-" + UUID.randomUUID());
+  }
+
+  /** Letters and digits that do not compress: Postgres compresses a value before indexing it. */
+  private static String noise(int length) {
+    return CloudEventArbitraries.mix(java.util.Arrays.asList("abcdefghijklmnopqrstuvwxyz0123456789".split("")), length, 7);
   }
 
   private static Str valid(String s) {
