@@ -194,8 +194,9 @@ final class CloudEventArbitraries {
     return Combinators.combine(prefix, atoms, lengths(MAX_ATTRIBUTE_CHARS), spoiler, mixes()).as((p, a, length, spoil, mix) -> {
       int n = Math.max(1, length - p.length());
       String s = p + (mix == 0 ? cycle(a, n) : mix(a, n, mix)) + spoil.get1();
-      // "" + ":..." reads as an empty scheme; "" + "//..." as an authority: leave those verdicts to Surge
-      Verdict shape = p.isEmpty() && (s.startsWith(":") || s.startsWith("/")) ? Verdict.EDGY : Verdict.VALID;
+      // without a prefix the text may read as a scheme ("a:", valid in RFC 3986 but refused by java.net.URI, which
+      // Surge uses) or as an authority ("//..."): leave those verdicts to Surge
+      Verdict shape = p.isEmpty() ? Verdict.EDGY : Verdict.VALID;
       return (Value) new Str(s, spoil.get2() == Verdict.VALID ? sized(s).and(shape) : spoil.get2().and(shape));
     });
   }

@@ -53,6 +53,12 @@ class EventRegressionsIT {
     assertSurvives(Mode.KAFKA_BINARY, plain().with("time", valid("2026-01-01T00:00:00-23:59")));
   }
 
+  /** RecordDecodingPropertiesTest shrank to the first offset past the limit of java.time.ZoneOffset. */
+  @Test
+  void offsetOfEighteenHoursAndOneMinuteFromAKafkaIngressTopicIsPersisted() {
+    assertSurvives(Mode.KAFKA_STRUCTURED, plain().with("time", valid("0000-01-01T00:00:00+18:01")));
+  }
+
   // --- attributes over a thousand bytes
 
   @Test
