@@ -24,7 +24,7 @@ import java.util.Optional;
  * small valid event decodes, an invalid one is rejected.
  */
 class RecordDecodingPropertiesTest {
-  private final EventRecordDecoder decoder = new EventRecordDecoder(Map.of(), 64);
+  private final EventRecordDecoder decoder = new EventRecordDecoder(Map.of(), 64, io.surge.cloudevents.EventLimits.DEFAULTS);
 
   @Provide
   Arbitrary<GeneratedEvent> events() {
