@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Checks bearer tokens against the key store. What the store says about a prefix is cached for
@@ -26,12 +27,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * size with W-TinyLFU admission, so a scan of made-up prefixes cannot push live keys out; an address over its
  * failed-authentication limit is refused (429) before a lookup; and one lookup per prefix is in flight.
  *
- * <p>When a lookup fails (Postgres is down), the last answer of the store is used for up to
- * {@code keyStaleSeconds} past its expiry, so keys that were valid keep working and revocations made before
- * the outage keep holding; the store is asked again once per {@code keyCacheSeconds}.
+ * <p>When a lookup fails or takes over {@value #LOOKUP_TIMEOUT_MS} ms (Postgres is down or cut off), the last
+ * answer of the store is used for up to {@code keyStaleSeconds} past its expiry, so keys that were valid keep
+ * working and revocations made before the outage keep holding; the store is asked again once per
+ * {@code keyCacheSeconds} (at least a second).
  */
 public final class Authenticator {
   private static final int MAX_CACHED_PREFIXES = 10_000;
+  /** A lookup slower than this counts as failed: a Postgres that hangs (a partition) must not hold requests
+   *  up to the connect timeout when a previous answer could stand in. */
+  static final long LOOKUP_TIMEOUT_MS = 2_000;
+  /** After a failed lookup the store is asked again no sooner than this, even with a cache time of 0. */
+  private static final long RETRY_NANOS = 1_000_000_000L;
   private static final Future<Principal> NOBODY = Future.succeededFuture();
 
   private final KeyStore store;
@@ -162,6 +169,7 @@ public final class Authenticator {
       return running;
     }
     store.candidates(prefix)
+        .timeout(LOOKUP_TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .map(candidates -> {
           Cached fresh = new Cached(System.nanoTime(), ttlNanos, candidates);
           cache.put(prefix, fresh);
@@ -182,7 +190,8 @@ public final class Authenticator {
     if (staleUntil - now <= 0) {
       return Future.failedFuture(failure);
     }
-    previous.freshUntil = staleUntil - (now + ttlNanos) > 0 ? now + ttlNanos : staleUntil;
+    long retryAt = now + Math.max(ttlNanos, RETRY_NANOS);
+    previous.freshUntil = staleUntil - retryAt > 0 ? retryAt : staleUntil;
     return Future.succeededFuture(previous);
   }
 
