@@ -141,8 +141,8 @@ public final class Authenticator {
         return Future.failedFuture(tooManyFailures(wait));
       }
     }
-    return onCallersContext(lookUp(prefix, cached)).compose(fresh -> {
-      Principal principal = fresh.match(token);
+    return onCallersContext(lookUp(prefix, cached)).compose(answer -> {
+      Principal principal = answer.match(token);
       return principal != null ? Future.succeededFuture(principal) : refuse(address);
     });
   }
