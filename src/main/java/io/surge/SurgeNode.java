@@ -144,9 +144,9 @@ public final class SurgeNode {
     String bootstrap = config.security().bootstrapKey();
     return jwt
         .onSuccess(verifier -> {
-          routes.add(router -> router.route("/v1/*")
-              .handler(new AuthHandler(new Authenticator(keys, config.security().keyCacheSeconds()), verifier))
-              .handler(rateLimits::requests));
+          // one for every event loop: the key cache and the failed-authentication counts are per instance
+          AuthHandler auth = new AuthHandler(new Authenticator(keys, config.security()), verifier);
+          routes.add(router -> router.route("/v1/*").handler(auth).handler(rateLimits::requests));
           adminRoutes = new AdminRoutes(keys);
         })
         .compose(v -> bootstrap == null ? Future.succeededFuture()

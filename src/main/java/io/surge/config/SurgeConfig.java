@@ -211,25 +211,36 @@ public record SurgeConfig(Set<Role> roles, HttpConfig http, KafkaConfig kafka, P
    */
   public record IngressTopic(String name, boolean raw, String rawType, String tenant) {}
 
-  /** {@code bootstrapKey}: empty, or a secret of at least 32 characters that becomes the all-tenants admin key. */
-  public record SecurityConfig(String bootstrapKey, int keyCacheSeconds, boolean rateLimitLocalFallback, JwtConfig jwt) {
+  /**
+   * {@code bootstrapKey}: empty, or a secret of at least 32 characters that becomes the all-tenants admin key.
+   * {@code keyStaleSeconds}: how long past {@code keyCacheSeconds} a key lookup's answer may stand in while
+   * Postgres cannot be asked (0: never). {@code authFailuresPerMinute}: failed authentications allowed per client
+   * address before it is answered 429 (0: no limit).
+   */
+  public record SecurityConfig(String bootstrapKey, int keyCacheSeconds, int keyStaleSeconds, int authFailuresPerMinute,
+                               boolean rateLimitLocalFallback, JwtConfig jwt) {
     static SecurityConfig from(ConfigSource s) {
       String key = s.optionalString("bootstrapKey");
       if (!key.isEmpty() && (key.length() < 32 || !key.chars().allMatch(c -> c > 32 && c < 127))) {
         throw s.invalid("bootstrapKey", "<hidden>", "must be at least 32 printable ASCII characters without spaces");
+      }
+      if (key.startsWith("sk_")) { // sk_ tokens must carry the checksum of keys Surge issues
+        throw s.invalid("bootstrapKey", "<hidden>", "must not start with sk_, which marks keys Surge issues");
       }
       String fallback = s.string("security.rateLimitFallback");
       if (!fallback.equals("local") && !fallback.equals("deny")) {
         throw s.invalid("security.rateLimitFallback", fallback, "must be local or deny");
       }
       return new SecurityConfig(key.isEmpty() ? null : key, s.integer("security.keyCacheSeconds", 0, 300),
+          s.integer("security.keyStaleSeconds", 0, 86_400), s.integer("security.authFailuresPerMinute", 0, 1_000_000),
           fallback.equals("local"), JwtConfig.from(s));
     }
 
     @Override
     public String toString() {
       return "SecurityConfig[bootstrapKey=" + (bootstrapKey == null ? "none" : "<hidden>") + ", keyCacheSeconds="
-          + keyCacheSeconds + ", rateLimitLocalFallback=" + rateLimitLocalFallback + ", jwt=" + jwt + "]";
+          + keyCacheSeconds + ", keyStaleSeconds=" + keyStaleSeconds + ", authFailuresPerMinute="
+          + authFailuresPerMinute + ", rateLimitLocalFallback=" + rateLimitLocalFallback + ", jwt=" + jwt + "]";
     }
   }
 

@@ -1,14 +1,17 @@
 package io.surge.security;
 
+import io.surge.http.ProblemException;
 import io.surge.http.Problems;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 
 /**
  * Guards every {@code /v1} route: {@code Authorization: Bearer <key>} must name a live key, else 401 (with
- * {@code WWW-Authenticate}). Runs before any body is read, so an anonymous client cannot make Surge buffer one.
+ * {@code WWW-Authenticate}), or 429 once the client's address has failed too often. Runs before any body is
+ * read, so an anonymous client cannot make Surge buffer one.
  */
 public final class AuthHandler implements Handler<RoutingContext> {
   private static final String BEARER = "Bearer ";
@@ -32,7 +35,7 @@ public final class AuthHandler implements Handler<RoutingContext> {
     }
     String token = header.substring(BEARER.length()).trim();
     Future<Principal> checked = jwt != null && JwtVerifier.looksLikeJwt(token) ? jwt.verify(token)
-        : authenticator.authenticate(token);
+        : authenticator.authenticate(token, address(request));
     if (checked.succeeded()) { // a cached key: answered now, no callbacks to run
       admit(ctx, checked.result());
       return;
@@ -41,7 +44,14 @@ public final class AuthHandler implements Handler<RoutingContext> {
       request.pause(); // a database lookup: hold the body until it answers (the body handler resumes it)
     }
     checked.onSuccess(principal -> admit(ctx, principal))
-        .onFailure(e -> ctx.fail(Problems.unavailable("credentials cannot be checked right now", 2, e)));
+        .onFailure(e -> ctx.fail(e instanceof ProblemException problem ? problem // too many failures: 429
+            : Problems.unavailable("credentials cannot be checked right now", 2, e)));
+  }
+
+  /** The peer's address: failed authentications are limited per address. */
+  private static String address(HttpServerRequest request) {
+    SocketAddress peer = request.remoteAddress();
+    return peer == null || peer.hostAddress() == null ? "" : peer.hostAddress();
   }
 
   private static void admit(RoutingContext ctx, Principal principal) {

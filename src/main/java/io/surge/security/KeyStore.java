@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 
 /** Tenants and API keys in Postgres. Secrets never leave {@link #create}; only their hashes are stored. */
 public final class KeyStore {
@@ -19,9 +20,15 @@ public final class KeyStore {
   private static final String INFO = "id, tenant, scopes, superuser, requests_per_second, events_per_second, created_at, revoked_at";
 
   private final Pool pool;
+  private final LongAdder lookups = new LongAdder();
 
   public KeyStore(Pool pool) {
     this.pool = pool;
+  }
+
+  /** Prefix lookups made so far: what unauthenticated load costs the database. */
+  long lookups() {
+    return lookups.sum();
   }
 
   /** A key as listed: everything but the secret. */
@@ -79,6 +86,7 @@ public final class KeyStore {
   }
 
   Future<List<Candidate>> candidates(String prefix) {
+    lookups.increment();
     return pool.preparedQuery("SELECT id, hash, tenant, scopes, superuser, revoked_at IS NOT NULL, requests_per_second, "
         + "events_per_second FROM api_keys WHERE prefix = $1")
         .execute(Tuple.of(prefix))

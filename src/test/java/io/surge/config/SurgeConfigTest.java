@@ -36,6 +36,8 @@ class SurgeConfigTest {
     assertEquals("surge.events", config.kafka().topic());
     assertEquals(5000, config.kafka().deliveryTimeoutMs());
     assertEquals(4 << 20, config.ingest().maxBodyBytes());
+    assertEquals(600, config.security().keyStaleSeconds());
+    assertEquals(60, config.security().authFailuresPerMinute());
   }
 
   @Test
@@ -45,13 +47,17 @@ class SurgeConfigTest {
         "SURGE_ROLES", " Ingest , worker",
         "SURGE_INGEST_MAX_BODY_BYTES", "1000",
         "SURGE_KAFKA_COMPRESSION", "zstd",
-        "SURGE_PG_URL", "postgres://db.internal:5433/x")));
+        "SURGE_PG_URL", "postgres://db.internal:5433/x",
+        "SURGE_SECURITY_KEY_STALE_SECONDS", "0",
+        "SURGE_SECURITY_AUTH_FAILURES_PER_MINUTE", "0")));
 
     assertEquals(9090, config.http().port());
     assertEquals(EnumSet.of(Role.INGEST, Role.WORKER), config.roles());
     assertEquals(1000, config.ingest().maxBodyBytes());
     assertEquals("zstd", config.kafka().compression());
     assertEquals("postgres://db.internal:5433/x", config.pgUrl());
+    assertEquals(0, config.security().keyStaleSeconds(), "0 turns stale key answers off");
+    assertEquals(0, config.security().authFailuresPerMinute(), "0 turns the failure limit off");
   }
 
   @ParameterizedTest(name = "{0}={1}")
@@ -82,6 +88,11 @@ class SurgeConfigTest {
       "SURGE_BOOTSTRAP_KEY|has a space in it 0123456789abcdefghij",
       "SURGE_SECURITY_RATE_LIMIT_FALLBACK|allow",
       "SURGE_SECURITY_KEY_CACHE_SECONDS|3601",
+      "SURGE_SECURITY_KEY_STALE_SECONDS|-1",
+      "SURGE_SECURITY_KEY_STALE_SECONDS|86401",
+      "SURGE_SECURITY_AUTH_FAILURES_PER_MINUTE|-1",
+      "SURGE_SECURITY_AUTH_FAILURES_PER_MINUTE|lots",
+      "SURGE_BOOTSTRAP_KEY|sk_bootstrap-key-0123456789abcdefghijklmnop",
       "SURGE_SECURITY_JWT_PUBLIC_KEY_PATH|/nonexistent/key.pem",
       "SURGE_SECURITY_JWT_PUBLIC_KEY_PATH|/etc/hostname",
       "SURGE_SECURITY_JWT_JWKS_URL|ftp://idp.example/jwks.json",
