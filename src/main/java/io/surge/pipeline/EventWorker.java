@@ -103,6 +103,7 @@ public final class EventWorker implements WorkerVerticle.Loop {
         Batch next = records.isEmpty() ? null : decode(records);
         if (inFlight != null && !finish(inFlight)) {
           inFlight = null; // dropped after a rebalance, or stopping: the committed offsets are where to resume
+          status.holding(0);
           continue;
         }
         inFlight = next == null ? null : start(next);
@@ -135,6 +136,7 @@ public final class EventWorker implements WorkerVerticle.Loop {
 
   private InFlight start(Batch batch) {
     rebalanced = false;
+    status.holding(batch.entries().size() + batch.rejected().size());
     Future<List<Persisted>> result = attempt(() -> deadLetters.send(batch.rejected())
         .compose(v -> writer.write(batch.events(), watermarks(batch))));
     return new InFlight(batch, result);
@@ -155,6 +157,7 @@ public final class EventWorker implements WorkerVerticle.Loop {
       }
     }
     status.persisted(inserted.size(), batch.rejected().size());
+    status.holding(0);
     cache.update(inserted);
     commit(batch);
     return true;

@@ -12,6 +12,7 @@ public final class WorkerStatus {
   private volatile boolean alive;
   private volatile long lastProgressNanos = System.nanoTime();
   private volatile long lag;
+  private volatile int holding;
   private final AtomicLong polled = new AtomicLong();
   private final AtomicLong persisted = new AtomicLong();
   private final AtomicLong deadLettered = new AtomicLong();
@@ -47,6 +48,11 @@ public final class WorkerStatus {
     }
   }
 
+  /** Records polled and not yet committed: behind as much as lag is, though the consumer's position passed them. */
+  void holding(int records) {
+    holding = records;
+  }
+
   void persisted(int events, int deadLetters) {
     persisted.addAndGet(events);
     deadLettered.addAndGet(deadLetters);
@@ -63,7 +69,8 @@ public final class WorkerStatus {
       return "not running";
     }
     long idleMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastProgressNanos);
-    return lag > 0 && idleMs > stallMs ? "no progress for " + idleMs / 1000 + " s with " + lag + " records behind"
+    long behind = lag + holding;
+    return behind > 0 && idleMs > stallMs ? "no progress for " + idleMs / 1000 + " s with " + behind + " records behind"
         : null;
   }
 
@@ -81,6 +88,11 @@ public final class WorkerStatus {
 
   public long deadLettered() {
     return deadLettered.get();
+  }
+
+  /** Failed attempts retried after an outage (or an error not yet known to be the data's). */
+  public long retries() {
+    return retries.get();
   }
 
   public long restarts() {

@@ -10,6 +10,7 @@ import io.surge.testing.TopicReader;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
@@ -20,12 +21,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.time.Duration;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
 import static io.surge.pipeline.PipelineIT.event;
-import static io.surge.pipeline.PipelineIT.sleep;
+import static io.surge.testing.Eventually.eventually;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static io.surge.pipeline.PipelineIT.uniqueId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -53,7 +54,8 @@ class PostgresOutageIT {
     SurgeConfig config = TestSurge.config(KafkaEngine.bootstrap(), topic, Map.of(
         "SURGE_ROLES", "ingest,worker",
         "SURGE_PG_URL", pg.url("surge"),
-        "SURGE_PIPELINE_BACKOFF_MAX_MS", "500"));
+        "SURGE_PIPELINE_BACKOFF_MAX_MS", "500",
+        "SURGE_PIPELINE_STALL_SECONDS", "1"));
     node = SurgeNode.start(config).await();
     WebClient client = TestSurge.client(vertx, node.httpPort());
     db = Postgres.pool(vertx, config.pg().url(), 1);
@@ -62,16 +64,25 @@ class PostgresOutageIT {
     awaitEquals(50, () -> rows(), "rows before the outage");
     awaitEquals(50, () -> committed(config), "committed offsets before the outage");
 
+    assertEquals(200, ready(client), "ready before the outage");
     db.close().await();
     pg.stop();
     postBatch(client, 50); // Kafka takes them: 202 does not need Postgres
-    sleep(3000);            // several failed attempts with backoff
+    long retriesBefore = retries();
+    eventually(() -> assertTrue(retries() >= retriesBefore + 3, "the workers keep trying while Postgres is down"));
     assertEquals(50, committed(config), "no offset may pass unpersisted records while Postgres is down");
+    eventually(() -> {
+      JsonObject health = client.get("/health/ready").send().await().bodyAsJsonObject();
+      assertEquals("DOWN", health.getString("status"));
+      assertEquals("DOWN", health.getJsonObject("checks").getString("workers"), "a worker stuck with records behind: " + health.encode());
+      assertEquals("DOWN", health.getJsonObject("checks").getString("postgres"), "no exception text: " + health.encode());
+    });
 
     pg.start();
     db = Postgres.pool(vertx, config.pg().url(), 1);
     awaitEquals(100, () -> rows(), "rows after Postgres returned");
     awaitEquals(100, () -> committed(config), "committed offsets after Postgres returned");
+    eventually(() -> assertEquals(200, ready(client), "ready again once the backlog is persisted"));
     try (TopicReader dlq = new TopicReader(KafkaEngine.bootstrap(), config.pipeline().dlqTopic())) {
       assertEquals(0, dlq.totalRecords(config.pipeline().dlqTopic()), "a fault of ours never sends records to the DLQ");
     }
@@ -86,6 +97,14 @@ class PostgresOutageIT {
     int status = client.post("/v1/events").putHeader("Content-Type", "application/cloudevents-batch+json")
         .sendBuffer(Buffer.buffer(batch.encode())).await().statusCode();
     assertEquals(202, status);
+  }
+
+  private long retries() {
+    return node.workers().stream().mapToLong(WorkerStatus::retries).sum();
+  }
+
+  private static int ready(WebClient client) {
+    return client.get("/health/ready").send().await().statusCode();
   }
 
   private long rows() {
@@ -107,15 +126,6 @@ class PostgresOutageIT {
   }
 
   private static void awaitEquals(long expected, LongSupplier actual, String what) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    long last;
-    do {
-      last = actual.getAsLong();
-      if (last == expected) {
-        return;
-      }
-      sleep(100);
-    } while (System.nanoTime() < deadline);
-    assertEquals(expected, last, what);
+    eventually(() -> assertEquals(expected, actual.getAsLong(), what));
   }
 }

@@ -101,6 +101,25 @@ class RedisOutageIT {
     admin.close();
   }
 
+  /** A Redis that forgot the script (restarted with its data, or SCRIPT FLUSH) answers a batch "ERR [n] NOSCRIPT". */
+  @Test
+  void theLatestScriptIsReloadedAfterRedisForgotIt(Vertx vertx) {
+    start(vertx);
+    String subject = "s-" + uniqueId();
+    post(new JsonArray().add(event("before", "/it/noscript", "t").put("subject", subject).put("time", "2026-11-28T10:00:00Z")));
+    awaitLatest(subject, "before");
+
+    Redis admin = Redis.createClient(vertx, redis.url());
+    admin.send(Request.cmd(Command.SCRIPT).arg("FLUSH")).await();
+    post(new JsonArray().add(event("after", "/it/noscript", "t").put("subject", subject).put("time", "2026-11-28T10:00:01Z")));
+
+    awaitLatest(subject, "after");
+    String cached = admin.send(Request.cmd(Command.KEYS).arg("*:latest:" + subject)).await().get(0).toString();
+    String body = admin.send(Request.cmd(Command.HGET).arg(cached).arg("body")).await().toString();
+    assertEquals("after", new JsonObject(body).getString("id"), "the worker wrote the Redis entry again");
+    admin.close();
+  }
+
   private JsonObject awaitLatest(String subject, String id) {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     JsonObject last = null;

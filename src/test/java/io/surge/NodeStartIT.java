@@ -1,0 +1,56 @@
+package io.surge;
+
+import io.surge.config.SurgeConfig;
+import io.surge.testing.KafkaEngine;
+import io.surge.testing.PostgresEngine;
+import io.surge.testing.TestSurge;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.List;
+import java.util.Map;
+
+import static io.surge.testing.Eventually.eventually;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Starting up: processes racing on a fresh database, and a worker-only process that still answers health. */
+@ExtendWith({VertxExtension.class, KafkaEngine.class})
+class NodeStartIT {
+
+  @Test
+  void processesStartingTogetherOnAFreshDatabaseAllStart() {
+    String url = PostgresEngine.freshDatabaseUrl();
+    String topic = TestSurge.uniqueTopic("start-race-it");
+    List<Future<SurgeNode>> starting = List.of(1, 2, 3).stream()
+        .map(i -> SurgeNode.start(TestSurge.config(KafkaEngine.bootstrap(), topic, Map.of("SURGE_PG_URL", url))))
+        .toList();
+
+    List<SurgeNode> nodes = starting.stream().map(f -> f.await()).toList();
+
+    assertEquals(3, nodes.size(), "CREATE DATABASE and the migrations raced and every process started");
+    nodes.forEach(n -> n.stop().await());
+  }
+
+  @Test
+  void aWorkerOnlyProcessAnswersHealthWithItsWorkers(Vertx vertx) {
+    SurgeConfig config = TestSurge.config(KafkaEngine.bootstrap(), TestSurge.uniqueTopic("worker-only-it"),
+        Map.of("SURGE_ROLES", "worker"));
+    SurgeNode node = SurgeNode.start(config).await();
+    try {
+      WebClient client = WebClient.create(vertx);
+      assertEquals(200, client.get(node.httpPort(), "127.0.0.1", "/health/live").send().await().statusCode());
+      eventually(() -> {
+        JsonObject ready = client.get(node.httpPort(), "127.0.0.1", "/health/ready").send().await().bodyAsJsonObject();
+        assertEquals("UP", ready.getString("status"), ready::encode);
+        assertEquals("UP", ready.getJsonObject("checks").getString("workers"), ready::encode);
+      });
+    } finally {
+      node.stop().await();
+    }
+  }
+}
