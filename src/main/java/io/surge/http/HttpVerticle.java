@@ -54,9 +54,7 @@ public final class HttpVerticle extends VerticleBase {
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(config.tlsCertPath())
           .setKeyPath(config.tlsKeyPath()));
     }
-    server = vertx.createHttpServer(options)
-        .invalidRequestHandler(CodecFailures::answer)
-        .connectionHandler(connection -> connection.exceptionHandler(CodecFailures::log));
+    server = vertx.createHttpServer(options).invalidRequestHandler(CodecFailures::answer);
     return server.requestHandler(new RequestGate(router)).listen();
   }
 
