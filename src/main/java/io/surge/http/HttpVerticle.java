@@ -17,7 +17,10 @@ import java.util.function.Consumer;
  * query, health) on one port, with problem+json for every error.
  */
 public final class HttpVerticle extends VerticleBase {
-  /** The longest request line (method, URI, version) answered; longer ones get 414. */
+  /**
+   * The longest request line (method, URI, version) answered; longer ones get 414. Twice Netty's default: room
+   * for a query filtering by a long subject, type and source with a cursor.
+   */
   static final int MAX_REQUEST_LINE_BYTES = 8192;
 
   private final SurgeConfig.HttpConfig config;

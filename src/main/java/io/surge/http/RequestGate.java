@@ -10,12 +10,14 @@ import java.util.List;
 
 /**
  * Checks every path segment and query parameter of a request against one rule ({@link UriText}) before the
- * router sees it. Text that is not valid is a client's mistake answered 400 here, where it costs one scan of the
- * URI: past this point Postgres refuses a NUL with a 500, and Vert.x Web logs a stack trace for a malformed
- * escape in the path.
+ * router sees it. What fails is a client's mistake answered 400 here, where it costs one scan of the URI: past
+ * this point Postgres refuses a NUL with a 500, and Vert.x Web logs a stack trace for a malformed escape in the
+ * path. Text that is not valid is a bad-parameter naming the parameter; what is not percent-encoding at all is a
+ * malformed request, as Vert.x Web already answered for the query.
  */
 final class RequestGate implements Handler<HttpServerRequest> {
   private static final String TEXT_RULE = " must be percent-encoded UTF-8 text without control characters";
+  private static final String NOT_ENCODED = " is not valid percent-encoding";
 
   private final Router router;
   private final List<String[]> templates = new ArrayList<>();
@@ -53,8 +55,12 @@ final class RequestGate implements Handler<HttpServerRequest> {
       end = end < 0 ? path.length() : end;
       if (UriText.decode(path, start, end, false) == null) {
         String name = parameterAt(path.split("/", -1), segment);
-        return name == null ? Problems.malformed("the path" + TEXT_RULE)
-            : Problems.badParameter(name, "path parameter " + name + TEXT_RULE);
+        boolean encoded = UriText.isPercentEncoded(path, start, end);
+        if (name == null) {
+          return Problems.malformed("the path" + (encoded ? TEXT_RULE : NOT_ENCODED));
+        }
+        return encoded ? Problems.badParameter(name, "path parameter " + name + TEXT_RULE)
+            : Problems.malformed("path parameter " + name + NOT_ENCODED);
       }
       start = end + 1;
     }
@@ -83,18 +89,23 @@ final class RequestGate implements Handler<HttpServerRequest> {
     int start = 0;
     while (start < query.length()) {
       int end = start;
-      int equals = -1;
-      for (char c; end < query.length() && (c = query.charAt(end)) != '&' && c != ';'; end++) {
-        equals = equals < 0 && c == '=' ? end : equals;
+      while (end < query.length() && query.charAt(end) != '&' && query.charAt(end) != ';') {
+        end++;
       }
+      int equals = query.indexOf('=', start);
+      equals = equals >= 0 && equals < end ? equals : -1;
       int nameEnd = equals < 0 ? end : equals;
       String name = UriText.decode(query, start, nameEnd, true);
       if (name == null) {
         String raw = query.substring(start, nameEnd);
-        return Problems.badParameter(raw, "query parameter name '" + raw + "'" + TEXT_RULE);
+        return UriText.isPercentEncoded(query, start, nameEnd)
+            ? Problems.badParameter(raw, "query parameter name '" + raw + "'" + TEXT_RULE)
+            : Problems.malformed("query parameter name '" + raw + "'" + NOT_ENCODED);
       }
       if (equals >= 0 && UriText.decode(query, equals + 1, end, true) == null) {
-        return Problems.badParameter(name, "query parameter " + name + TEXT_RULE);
+        return UriText.isPercentEncoded(query, equals + 1, end)
+            ? Problems.badParameter(name, "query parameter " + name + TEXT_RULE)
+            : Problems.malformed("query parameter " + name + NOT_ENCODED);
       }
       start = end + 1;
     }

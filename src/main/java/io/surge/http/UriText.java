@@ -28,6 +28,18 @@ final class UriText {
     return plain ? raw.substring(from, to) : decodeEscapes(raw, from, to, plusIsSpace);
   }
 
+  /** Whether {@code raw[from, to)} is percent-encoding at all: printable ASCII, every % followed by two hex digits. */
+  static boolean isPercentEncoded(String raw, int from, int to) {
+    for (int i = from; i < to; i++) {
+      char c = raw.charAt(i);
+      if (c <= 0x20 || c >= 0x7f
+          || c == '%' && (i + 2 >= to || Character.digit(raw.charAt(i + 1), 16) < 0 || Character.digit(raw.charAt(i + 2), 16) < 0)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static String decodeEscapes(String raw, int from, int to, boolean plusIsSpace) {
     byte[] bytes = new byte[to - from];
     int n = 0;

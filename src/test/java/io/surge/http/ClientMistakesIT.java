@@ -77,14 +77,25 @@ class ClientMistakesIT {
       "GET /v1/events?subject=%ED%A0%80, subject", // a lone surrogate, UTF-8-encoded
       "GET /v1/events?source=%C3%28, source",      // not UTF-8
       "GET /v1/events?subject=%E2%82, subject",    // UTF-8 cut short
-      "GET /v1/events/%zz, id",                    // not an escape
-      "GET /v1/events?limit=%G1, limit",
   })
   void badTextInAnyParameterIs400NamingIt(String request, String parameter) {
     String answer = exchange(request + " HTTP/1.1\r\nHost: x\r\n" + KEY + "\r\n");
 
     JsonObject problem = problem(answer, 400, "urn:surge:problem:bad-parameter");
     assertEquals(parameter, problem.getString("parameter"), answer);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+      "GET /v1/events/%zz, id",
+      "GET /v1/events?limit=%G1, limit",
+      "GET /v1/events?cursor=%%%, cursor",
+  })
+  void aMalformedEscapeIs400NamingTheParameter(String request, String parameter) {
+    String answer = exchange(request + " HTTP/1.1\r\nHost: x\r\n" + KEY + "\r\n");
+
+    JsonObject problem = problem(answer, 400, "urn:surge:problem:malformed-request");
+    assertTrue(problem.getString("detail").contains("parameter " + parameter + " "), answer);
   }
 
   @Test

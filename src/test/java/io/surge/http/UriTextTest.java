@@ -5,7 +5,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class UriTextTest {
   @Test
@@ -34,6 +36,16 @@ class UriTextTest {
   void refusesWhatIsNotValidText(String raw) {
     assertNull(decode(raw, false), raw);
     assertNull(decode(raw, true), raw);
+  }
+
+  @Test
+  void tellsMalformedEscapesFromTextThatIsNotValid() {
+    for (String raw : new String[] {"%zz", "%4", "abc%", "a b", "caf\u00e9", "a\u0000"}) {
+      assertFalse(UriText.isPercentEncoded(raw, 0, raw.length()), raw);
+    }
+    for (String raw : new String[] {"", "a+b", "%00", "%C3%28", "%ED%A0%80", "caf%C3%A9"}) {
+      assertTrue(UriText.isPercentEncoded(raw, 0, raw.length()), raw);
+    }
   }
 
   private static String decode(String raw, boolean plusIsSpace) {
