@@ -53,7 +53,7 @@ final class RequestGate implements Handler<HttpServerRequest> {
     for (int segment = 0; start <= path.length(); segment++) {
       int end = path.indexOf('/', start);
       end = end < 0 ? path.length() : end;
-      if (UriText.decode(path, start, end, false) == null) {
+      if (!UriText.isValid(path, start, end, false)) {
         String name = parameterAt(path.split("/", -1), segment);
         boolean encoded = UriText.isPercentEncoded(path, start, end);
         if (name == null) {
@@ -89,20 +89,22 @@ final class RequestGate implements Handler<HttpServerRequest> {
     int start = 0;
     while (start < query.length()) {
       int end = start;
+      int equals = -1;
       while (end < query.length() && query.charAt(end) != '&' && query.charAt(end) != ';') {
+        if (equals < 0 && query.charAt(end) == '=') {
+          equals = end;
+        }
         end++;
       }
-      int equals = query.indexOf('=', start);
-      equals = equals >= 0 && equals < end ? equals : -1;
       int nameEnd = equals < 0 ? end : equals;
-      String name = UriText.decode(query, start, nameEnd, true);
-      if (name == null) {
+      if (!UriText.isValid(query, start, nameEnd, true)) {
         String raw = query.substring(start, nameEnd);
         return UriText.isPercentEncoded(query, start, nameEnd)
             ? Problems.badParameter(raw, "query parameter name '" + raw + "'" + TEXT_RULE)
             : Problems.malformed("query parameter name '" + raw + "'" + NOT_ENCODED);
       }
-      if (equals >= 0 && UriText.decode(query, equals + 1, end, true) == null) {
+      if (equals >= 0 && !UriText.isValid(query, equals + 1, end, true)) {
+        String name = UriText.decode(query, start, nameEnd, true);
         return UriText.isPercentEncoded(query, equals + 1, end)
             ? Problems.badParameter(name, "query parameter " + name + TEXT_RULE)
             : Problems.malformed("query parameter " + name + NOT_ENCODED);

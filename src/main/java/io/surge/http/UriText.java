@@ -28,6 +28,20 @@ final class UriText {
     return plain ? raw.substring(from, to) : decodeEscapes(raw, from, to, plusIsSpace);
   }
 
+  /** Whether {@link #decode} would succeed, without allocating for the common case of nothing to decode. */
+  static boolean isValid(String raw, int from, int to, boolean plusIsSpace) {
+    for (int i = from; i < to; i++) {
+      char c = raw.charAt(i);
+      if (c <= 0x20 || c >= 0x7f) {
+        return false;
+      }
+      if (c == '%') {
+        return decodeEscapes(raw, from, to, plusIsSpace) != null;
+      }
+    }
+    return true;
+  }
+
   /** Whether {@code raw[from, to)} is percent-encoding at all: printable ASCII, every % followed by two hex digits. */
   static boolean isPercentEncoded(String raw, int from, int to) {
     for (int i = from; i < to; i++) {

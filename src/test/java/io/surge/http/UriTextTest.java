@@ -17,6 +17,8 @@ class UriTextTest {
     assertEquals("a+b", decode("a+b", false)); // + is a space only in the form-encoded query
     assertEquals("a/b", decode("a%2fb", false));
     assertEquals("", decode("", true));
+    assertTrue(UriText.isValid("caf%C3%A9", 0, 9, false));
+    assertTrue(UriText.isValid("plain", 0, 5, true));
   }
 
   @Test
@@ -36,6 +38,7 @@ class UriTextTest {
   void refusesWhatIsNotValidText(String raw) {
     assertNull(decode(raw, false), raw);
     assertNull(decode(raw, true), raw);
+    assertFalse(UriText.isValid(raw, 0, raw.length(), false), raw);
   }
 
   @Test
