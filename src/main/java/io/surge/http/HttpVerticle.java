@@ -17,6 +17,12 @@ import java.util.function.Consumer;
  * query, health) on one port, with problem+json for every error.
  */
 public final class HttpVerticle extends VerticleBase {
+  /**
+   * The longest request line (method, URI, version) answered; longer ones get 414. Twice Netty's default: room
+   * for a query filtering by a long subject, type and source with a cursor.
+   */
+  static final int MAX_REQUEST_LINE_BYTES = 8192;
+
   private final SurgeConfig.HttpConfig config;
   private final List<Consumer<Router>> routes;
   private HttpServer server;
@@ -37,15 +43,22 @@ public final class HttpVerticle extends VerticleBase {
     router.route().failureHandler(new ProblemRenderer());
     router.errorHandler(404, ctx -> ctx.fail(Problems.notFound("no such resource: " + ctx.request().path())));
     router.errorHandler(405, ctx -> ctx.fail(Problems.methodNotAllowed(ctx.request().method() + " is not allowed here")));
+    // Vert.x Web's answer when matching a route throws (a path it cannot decode): failing the context again would
+    // match again, so answer here; RequestGate turns such paths away first
+    router.errorHandler(400, ctx -> {
+      if (!ctx.response().headWritten()) {
+        ProblemRenderer.answer(ctx.request(), Problems.forStatus(400), null);
+      }
+    });
     HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
-        .setMaxHeaderSize(config.maxHeaderBytes())
+        .setMaxHeaderSize(config.maxHeaderBytes()).setMaxInitialLineLength(MAX_REQUEST_LINE_BYTES)
         .setIdleTimeout(config.idleTimeoutSeconds()).setIdleTimeoutUnit(TimeUnit.SECONDS);
     if (config.tls()) {
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(config.tlsCertPath())
           .setKeyPath(config.tlsKeyPath()));
     }
-    server = vertx.createHttpServer(options);
-    return server.requestHandler(router).listen();
+    server = vertx.createHttpServer(options).invalidRequestHandler(CodecFailures::answer);
+    return server.requestHandler(new RequestGate(router)).listen();
   }
 
   /** The port the server bound (useful when configured as 0). */

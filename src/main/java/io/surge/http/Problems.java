@@ -40,9 +40,9 @@ public final class Problems {
         Map.of("field", field), null, null);
   }
 
-  /** A 400 for a query parameter: {@code parameter} names it. */
+  /** A 400 for a path or query parameter: {@code parameter} names it. */
   public static ProblemException badParameter(String parameter, String detail) {
-    return new ProblemException(400, TYPE_PREFIX + "bad-parameter", "Bad query parameter", detail,
+    return new ProblemException(400, TYPE_PREFIX + "bad-parameter", "Bad parameter", detail,
         Map.of("parameter", parameter), null, null);
   }
 
@@ -104,6 +104,8 @@ public final class Problems {
       case 404 -> notFound("no such resource");
       case 405 -> methodNotAllowed("this resource does not support that method");
       case 413 -> tooLarge("the request body is over the configured limit");
+      case 414 -> problem(414, "uri-too-long", "URI too long", "the request line is over the server's limit");
+      case 431 -> problem(431, "headers-too-large", "Request headers too large", "the request headers are over the server's limit");
       case 400 -> malformed("the request could not be read");
       default -> status >= 400 && status < 500
           ? problem(status, "client-error", "Client error", "request rejected with status " + status)
