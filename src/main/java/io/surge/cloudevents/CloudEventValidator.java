@@ -32,7 +32,7 @@ final class CloudEventValidator {
         reasons.add("attribute name '" + abbreviate(name) + "' must be lowercase ASCII letters or digits");
       } else if (name.length() > MAX_NAME_LENGTH) {
         reasons.add("attribute name '" + abbreviate(name) + "' is longer than " + MAX_NAME_LENGTH + " characters");
-      } else if (e.getValue() instanceof String s && !isValidString(s)) {
+      } else if (e.getValue() instanceof String s && !CloudEventString.isValid(s)) {
         reasons.add("attribute '" + name + "' contains a control character, surrogate or noncharacter");
       } else if (e.getValue() instanceof String s && Utf8.length(s) > limits.bytesFor(name)) {
         reasons.add("attribute '" + name + "' is " + Utf8.length(s) + " bytes (UTF-8); at most "
@@ -111,28 +111,6 @@ final class CloudEventValidator {
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
       if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9')) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** Spec "String": no control characters (C0, DEL, C1), no lone surrogates, no Unicode noncharacters. */
-  static boolean isValidString(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c < 0x20 || c >= 0x7f && c <= 0x9f || c >= 0xfdd0 && c <= 0xfdef) {
-        return false;
-      }
-      if (Character.isHighSurrogate(c)) {
-        if (i + 1 == s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) {
-          return false;
-        }
-        int cp = Character.toCodePoint(c, s.charAt(++i));
-        if ((cp & 0xfffe) == 0xfffe) {
-          return false;
-        }
-      } else if (Character.isLowSurrogate(c) || (c & 0xfffe) == 0xfffe) {
         return false;
       }
     }

@@ -1,5 +1,7 @@
 package io.surge.http;
 
+import io.surge.cloudevents.CloudEventString;
+
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -78,31 +80,6 @@ final class UriText {
     } catch (CharacterCodingException e) {
       return null;
     }
-    return isValidText(text) ? text : null;
-  }
-
-  /**
-   * No control character, lone surrogate or noncharacter: the rule CloudEventValidator applies to event
-   * attributes (its method is package-private to cloudevents), so a filter can name anything an event holds.
-   */
-  static boolean isValidText(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c < 0x20 || c >= 0x7f && c <= 0x9f || c >= 0xfdd0 && c <= 0xfdef) {
-        return false;
-      }
-      if (Character.isHighSurrogate(c)) {
-        if (i + 1 == s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) {
-          return false;
-        }
-        int cp = Character.toCodePoint(c, s.charAt(++i));
-        if ((cp & 0xfffe) == 0xfffe) {
-          return false;
-        }
-      } else if (Character.isLowSurrogate(c) || (c & 0xfffe) == 0xfffe) {
-        return false;
-      }
-    }
-    return true;
+    return CloudEventString.isValid(text) ? text : null;
   }
 }
