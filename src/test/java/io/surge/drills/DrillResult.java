@@ -17,7 +17,7 @@ record DrillResult(String name, String fault, int acknowledged, long acks, long 
                    long gaveUp, long rows, Set<Ledger.EventKey> missing, Set<Ledger.EventKey> extra, long kafkaRecords,
                    long ackedBeforeFault, long ackedAfterFault, long failedAfterFault, double outageSeconds,
                    double faultToFirstAck, double faultToFirstPersist, double healToFirstPersist,
-                   double faultToDrained, double longestPartitionStall, Counters counters) {
+                   double faultToDrained, double longestPartitionGap, Counters counters) {
 
   /** Redis per-minute totals against Postgres: minutes at or after the statsValidFrom mark, and the rest. */
   record Counters(Long mark, Map<Long, Long> postgres, Map<Long, Long> redis) {
@@ -120,7 +120,7 @@ record DrillResult(String name, String fault, int acknowledged, long acks, long 
         .put("failedAttemptsAfterFault", failedAfterFault).put("outageSeconds", round(outageSeconds))
         .put("faultToFirstAckSeconds", round(faultToFirstAck)).put("faultToFirstPersistSeconds", round(faultToFirstPersist))
         .put("healToFirstPersistSeconds", round(healToFirstPersist)).put("faultToDrainedSeconds", round(faultToDrained))
-        .put("longestPartitionStallSeconds", round(longestPartitionStall))
+        .put("longestPartitionGapSeconds", round(longestPartitionGap))
         .put("redisCounters", counters == null ? null : counters.toJson());
   }
 
