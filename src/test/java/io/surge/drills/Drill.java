@@ -137,6 +137,8 @@ final class Drill implements AutoCloseable {
     loads.add(trickle);
     loadDone = Future.all(loadDone, trickle.start()).mapEmpty();
     try {
+      // A cache that never heals counts nothing: no minute will come, so do not wait for one.
+      eventually(Duration.ofSeconds(15), () -> assertTrue(counters().redisTotal() > 0, "Redis counts no event"));
       eventually(Duration.ofSeconds(75), () -> {
         Long mark = statsMark();
         assertNotNull(mark, "no statsValidFrom mark in Redis");

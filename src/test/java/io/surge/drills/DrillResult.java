@@ -38,6 +38,10 @@ record DrillResult(String name, String fault, int acknowledged, long acks, long 
       return out;
     }
 
+    long redisTotal() {
+      return redis.values().stream().mapToLong(Long::longValue).sum();
+    }
+
     long minutesComparedFromMark() {
       return mark == null ? 0 : postgres.keySet().stream().filter(m -> m >= mark).count();
     }
@@ -84,6 +88,12 @@ record DrillResult(String name, String fault, int acknowledged, long acks, long 
     assertTrue(ackedBeforeFault > 0, "no event was acknowledged before the fault");
     assertTrue(ackedAfterFault > 0, "no event was acknowledged after the fault");
     assertTrue(rows > ackedBeforeFault || ackedAfterFault > 0, "nothing was left to persist after the fault");
+  }
+
+  /** After a restart that emptied Redis: the workers' updates reach it again (it counts something). */
+  void assertRedisCountsAgain() {
+    assertTrue(counters.redisTotal() > 0, "Redis has counted no event since it restarted empty: the workers' cache "
+        + "updates never succeed again (the cache never heals)");
   }
 
   /** Every minute from the mark on: Redis counts exactly what Postgres has. */

@@ -202,6 +202,9 @@ class FaultDrillIT {
     result.assertNothingAcknowledgedLost();
     result.assertNothingElsePersisted();
     result.assertRedisNeverCountsMoreThanPostgres();
+    // Fails today: after the restart every cache update fails with NOSCRIPT, which LatestScript.batch does not
+    // recognise in a pipeline's error ("ERR [i] NOSCRIPT ..."), so the script is never loaded again.
+    result.assertRedisCountsAgain();
     result.assertCountersMatchFromMark();
     assertTrue(result.counters().eventsComparedFromMark() > 0, "no minute from the mark was compared");
   }
