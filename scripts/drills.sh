@@ -24,7 +24,7 @@ long=true
 
 rm -rf target/drills
 set +e
-mvn -B verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dit.test="$tests" -Dsurge.drills.long="$long" \
+mvn -B verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dit.test="$tests" -Dsurge.drills.long="$long" 2>&1 \
   | tee target/drills.log | grep -E '^DRILL|Tests run:|FAIL'
 status=${PIPESTATUS[0]}
 set -e
@@ -32,11 +32,11 @@ set -e
 {
   echo "Fault drills, $(date -u +%Y-%m-%d), $(nproc) cores, long=$long"
   echo
-  echo "| drill | acknowledged | lost | extra rows | duplicates in Kafka | failed attempts | fault -> first 202 | fault -> first persisted | longest partition gap | outage | fault -> drained | Redis minutes compared (events) | Redis deficit |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| drill | acknowledged | acks/s | lost | extra rows | duplicates in Kafka | failed attempts | fault -> last failure | fault -> first 202 | fault -> first persisted | longest partition gap | outage | fault -> drained | Redis minutes compared (events) | Redis deficit |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   for f in target/drills/*.json; do
     [[ -e "$f" ]] || continue
-    jq -r '"| \(.drill) | \(.acknowledged) | \(.lost) | \(.extraRows) | \(.duplicatesInKafka) | \(.failedAttempts | to_entries | map("\(.key) \(.value)") | join(", ")) | \(.faultToFirstAckSeconds) s | \(.faultToFirstPersistSeconds) s | \(.longestPartitionGapSeconds) s | \(.outageSeconds // "-") s | \(.faultToDrainedSeconds) s | \(.redisCounters.minutesComparedFromMark) (\(.redisCounters.eventsComparedFromMark)) | \(.redisCounters.deficitFromMark) |"' "$f"
+    jq -r '"| \(.drill) | \(.acknowledged) | \(.acksPerSecond) | \(.lost) | \(.extraRows) | \(.duplicatesInKafka) | \(.failedAttempts | to_entries | map("\(.key) \(.value)") | join(", ")) | \(.faultToLastFailureSeconds // "-") s | \(.faultToFirstAckSeconds) s | \(.faultToFirstPersistSeconds) s | \(.longestPartitionGapSeconds) s | \(.outageSeconds // "-") s | \(.faultToDrainedSeconds) s | \(.redisCounters.minutesComparedFromMark) (\(.redisCounters.eventsComparedFromMark)) | \(.redisCounters.deficitFromMark) |"' "$f"
   done
 } > target/drills.md
 cat target/drills.md

@@ -228,10 +228,12 @@ final class Drill implements AutoCloseable {
     loads.forEach(l -> l.failuresByKind().forEach((k, v) -> failures.merge(k, v, Long::sum)));
     long baseline = lastSampleAtOrBefore(faultNanos);
     long healed = healNanos == 0 ? faultNanos : healNanos;
-    DrillResult result = new DrillResult(name + (LONG ? "-long" : ""), fault, acknowledged.size(), ledger.acks(),
+    long lastFailure = loads.stream().mapToLong(l -> l.lastFailureAfter(faultNanos)).max().orElse(-1L);
+    DrillResult result = new DrillResult(name + (LONG ? "-long" : ""), fault, acknowledged.size(), ledger.perSecond(),
+        ledger.acks(),
         loads.stream().mapToLong(Load::attempts).sum(), failures, loads.stream().mapToLong(Load::gaveUp).sum(),
         persisted.size(), missing, extra, kafkaRecords, ledger.ackedBefore(faultNanos), ledger.ackedAfter(faultNanos),
-        failedAttemptsSinceFault(), healNanos == 0 ? Double.NaN : seconds(healNanos - faultNanos),
+        failedAttemptsSinceFault(), since(lastFailure, faultNanos), healNanos == 0 ? Double.NaN : seconds(healNanos - faultNanos),
         since(ledger.firstAckAfter(faultNanos), faultNanos), since(firstSampleAbove(faultNanos, baseline), faultNanos),
         healNanos == 0 ? Double.NaN : since(firstSampleAbove(healed, Math.max(baseline, lastSampleAtOrBefore(healed))), healed),
         seconds(drained - faultNanos), longestPartitionGap(), counters);

@@ -13,9 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What a drill measured, and the promises it checks: nothing acknowledged is lost, nothing else appears. */
-record DrillResult(String name, String fault, int acknowledged, long acks, long attempts, Map<String, Long> failures,
+record DrillResult(String name, String fault, int acknowledged, double acksPerSecond, long acks, long attempts, Map<String, Long> failures,
                    long gaveUp, long rows, Set<Ledger.EventKey> missing, Set<Ledger.EventKey> extra, long kafkaRecords,
-                   long ackedBeforeFault, long ackedAfterFault, long failedAfterFault, double outageSeconds,
+                   long ackedBeforeFault, long ackedAfterFault, long failedAfterFault, double faultToLastFailure, double outageSeconds,
                    double faultToFirstAck, double faultToFirstPersist, double healToFirstPersist,
                    double faultToDrained, double longestPartitionGap, Counters counters) {
 
@@ -122,12 +122,14 @@ record DrillResult(String name, String fault, int acknowledged, long acks, long 
   }
 
   JsonObject toJson() {
-    return new JsonObject().put("drill", name).put("fault", fault).put("acknowledged", acknowledged).put("acks", acks)
+    return new JsonObject().put("drill", name).put("fault", fault).put("acknowledged", acknowledged)
+        .put("acksPerSecond", Math.round(acksPerSecond)).put("acks", acks)
         .put("attempts", attempts).put("failedAttempts", new JsonObject(new java.util.HashMap<String, Object>(failures))).put("gaveUp", gaveUp)
         .put("rows", rows).put("lost", missing.size()).put("extraRows", extra.size())
         .put("kafkaRecords", kafkaRecords).put("duplicatesInKafka", duplicatesInKafka())
         .put("ackedBeforeFault", ackedBeforeFault).put("ackedAfterFault", ackedAfterFault)
-        .put("failedAttemptsAfterFault", failedAfterFault).put("outageSeconds", round(outageSeconds))
+        .put("failedAttemptsAfterFault", failedAfterFault)
+        .put("faultToLastFailureSeconds", round(faultToLastFailure)).put("outageSeconds", round(outageSeconds))
         .put("faultToFirstAckSeconds", round(faultToFirstAck)).put("faultToFirstPersistSeconds", round(faultToFirstPersist))
         .put("healToFirstPersistSeconds", round(healToFirstPersist)).put("faultToDrainedSeconds", round(faultToDrained))
         .put("longestPartitionGapSeconds", round(longestPartitionGap))

@@ -42,6 +42,13 @@ final class Ledger {
     return firstAck.values().stream().filter(t -> t - nanos <= 0).count();
   }
 
+  /** Distinct events acknowledged per second, from the first acknowledgement to the last. */
+  double perSecond() {
+    long first = firstAck.values().stream().min(Long::compare).orElse(0L);
+    long last = firstAck.values().stream().max(Long::compare).orElse(0L);
+    return last == first ? 0 : firstAck.size() * 1e9 / (last - first);
+  }
+
   /** When the first event acknowledged after {@code nanos} was, or -1 if none was. */
   long firstAckAfter(long nanos) {
     return firstAck.values().stream().filter(t -> t - nanos > 0).min(Long::compare).orElse(-1L);

@@ -103,6 +103,11 @@ final class Load {
     return copy;
   }
 
+  /** When the last attempt that failed after {@code nanos} failed, or -1. */
+  long lastFailureAfter(long nanos) {
+    return failures.stream().mapToLong(Failure::nanos).filter(t -> t - nanos > 0).max().orElse(-1L);
+  }
+
   long failuresAfter(long nanos) {
     return failures.stream().filter(f -> f.nanos() - nanos > 0).count();
   }
