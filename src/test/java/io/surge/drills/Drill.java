@@ -30,7 +30,6 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static io.surge.testing.Eventually.eventually;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -60,7 +59,6 @@ final class Drill implements AutoCloseable {
   private final long sampler;
   private final String runId = UUID.randomUUID().toString().substring(0, 6);
   private final List<Load> loads = new ArrayList<>();
-  private Load load;
   private Future<Void> loadDone;
   private String fault;
   private long faultNanos;
@@ -118,7 +116,7 @@ final class Drill implements AutoCloseable {
 
   /** Starts the load: {@code events} events at {@code perSecond}, over these ingest processes. */
   void startLoad(List<SurgeProcess> ingest, int events, int perSecond) {
-    load = new Load(vertx, ingest.stream().map(SurgeProcess::httpPort).toList(), "/drill/" + name, runId, events,
+    Load load = new Load(vertx, ingest.stream().map(SurgeProcess::httpPort).toList(), "/drill/" + name, runId, events,
         perSecond, ledger);
     loads.add(load);
     loadDone = load.start();

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 
 import static io.surge.testing.Eventually.eventually;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
