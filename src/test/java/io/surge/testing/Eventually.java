@@ -1,38 +1,47 @@
 package io.surge.testing;
 
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.function.ThrowingSupplier;
+
 import java.time.Duration;
 
-/** The one way tests wait: retry an assertion until it holds or the time is up, then fail with its last error. */
+/**
+ * The one way tests wait for something that happens elsewhere (another process, a worker, a broker): retry an
+ * assertion every 100 ms until it passes or the timeout ends, then fail with its last failure.
+ */
 public final class Eventually {
+  private static final long POLL_MS = 100;
   public static final Duration DEFAULT = Duration.ofSeconds(30);
-  private static final long POLL_MS = 50;
-
-  /** An assertion that may throw anything; it holds when it returns. */
-  @FunctionalInterface
-  public interface Check {
-    void run() throws Exception;
-  }
 
   private Eventually() {}
 
-  public static void eventually(Check check) {
-    eventually(DEFAULT, check);
+  /** {@link #eventually(Duration, Executable)} within {@link #DEFAULT}. */
+  public static void eventually(Executable assertion) {
+    eventually(DEFAULT, assertion);
   }
 
-  public static void eventually(Duration timeout, Check check) {
+  /** Retries {@code assertion} until it throws nothing; after {@code timeout}, throws its last failure. */
+  public static void eventually(Duration timeout, Executable assertion) {
+    eventually(timeout, () -> {
+      assertion.execute();
+      return null;
+    });
+  }
+
+  /** Retries {@code value} until it returns without throwing and returns that; after {@code timeout}, fails. */
+  public static <T> T eventually(Duration timeout, ThrowingSupplier<T> value) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       try {
-        check.run();
-        return;
-      } catch (Throwable e) {
-        if (System.nanoTime() > deadline) {
-          AssertionError failed = new AssertionError("still failing after " + timeout.toSeconds() + " s: " + e.getMessage(), e);
-          throw failed;
+        return value.get();
+      } catch (Throwable failure) {
+        if (failure instanceof InterruptedException || System.nanoTime() - deadline > 0) {
+          AssertionError timedOut = new AssertionError("not within " + timeout + ": " + failure.getMessage(), failure);
+          throw timedOut;
         }
       }
       try {
-        Thread.sleep(POLL_MS); // the poll interval of this helper, not a synchronisation
+        Thread.sleep(POLL_MS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new AssertionError("interrupted while waiting", e);

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -62,6 +63,37 @@ public final class SurgeProcess implements AutoCloseable {
       sleep(100);
     }
     throw new AssertionError("surge process never logged '" + text + "': " + output());
+  }
+
+  /** kill -9: the process gets no chance to finish anything. Returns once it is gone. */
+  public void kill() {
+    process.destroyForcibly();
+    awaitExit(Duration.ofSeconds(10));
+  }
+
+  /**
+   * SIGTERM: the process runs its shutdown hook (stop HTTP, finish batches, flush the producer).
+   * Returns its exit code, or fails if it is still running after {@code timeout}.
+   */
+  public int terminate(Duration timeout) {
+    process.destroy();
+    return awaitExit(timeout);
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  private int awaitExit(Duration timeout) {
+    try {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new AssertionError("surge process still running " + timeout + " after the signal: " + output());
+      }
+      return process.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 
   public String output() {
