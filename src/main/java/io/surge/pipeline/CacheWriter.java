@@ -38,6 +38,8 @@ public final class CacheWriter {
   private static final Logger LOG = LoggerFactory.getLogger(CacheWriter.class);
   private static final int MAX_PENDING_SUBJECTS = 100_000;
   private static final int MAX_QUEUED_BATCHES = 4;
+  /** Events of the batches that came while {@link #MAX_QUEUED_BATCHES} were queued, sent as one pipeline. */
+  private static final int MAX_WAITING_EVENTS = 50_000;
   private static final long TIMEOUT_MS = 2000;
 
   private static final long HEAL_RETRY_MS = 1000;
@@ -56,6 +58,7 @@ public final class CacheWriter {
   private int queued;
   private boolean healScheduled;
   private Future<Void> chain = Future.succeededFuture();
+  private List<Persisted> waiting = new ArrayList<>();
 
   public CacheWriter(Vertx vertx, Redis redis, RedisConfig config) {
     this.vertx = vertx;
@@ -70,22 +73,42 @@ public final class CacheWriter {
     }
   }
 
-  /** Queues the batch's cache update behind the previous one; the future never fails. */
+  /**
+   * Queues the batch's cache update behind the previous one; the future never fails. Past a few queued batches
+   * (Redis slower than the workers for a moment, or a busy machine), later batches join one waiting pipeline
+   * instead of queueing one each; past a bound, they are remembered and healed.
+   */
   public synchronized Future<Void> update(List<Persisted> batch) {
     if (batch.isEmpty()) {
       return chain;
     }
-    if (queued >= MAX_QUEUED_BATCHES) {
-      remember(batch); // Redis is too slow to keep up: heal later rather than queue without bound
-      return chain;
+    if (queued < MAX_QUEUED_BATCHES) {
+      enqueue(() -> batch);
+    } else if (waiting.size() + batch.size() <= MAX_WAITING_EVENTS) {
+      if (waiting.isEmpty()) {
+        enqueue(this::takeWaiting);
+      }
+      waiting.addAll(batch);
+    } else {
+      remember(batch); // Redis cannot keep up at all: heal later rather than hold memory without bound
+      scheduleHeal();
     }
+    return chain;
+  }
+
+  private void enqueue(java.util.function.Supplier<List<Persisted>> batch) {
     queued++;
-    chain = chain.transform(v -> send(batch)).andThen(v -> {
+    chain = chain.transform(v -> send(batch.get())).andThen(v -> {
       synchronized (this) {
         queued--;
       }
     });
-    return chain;
+  }
+
+  private synchronized List<Persisted> takeWaiting() {
+    List<Persisted> taken = waiting;
+    waiting = new ArrayList<>();
+    return taken;
   }
 
   /** True while some update failed and has not been healed yet. */

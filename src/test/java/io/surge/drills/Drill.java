@@ -93,9 +93,16 @@ final class Drill implements AutoCloseable {
 
   /** Starts one process per entry of {@code roles} (each a --roles value) and waits until each is up. */
   List<SurgeProcess> start(String... roles) {
+    return start(Map.of(), roles);
+  }
+
+  /** {@link #start(String...)} with more SURGE_* variables for these processes (e.g. a worker identity). */
+  List<SurgeProcess> start(Map<String, String> extraEnv, String... roles) {
+    Map<String, String> processEnv = new java.util.HashMap<>(env);
+    processEnv.putAll(extraEnv);
     List<SurgeProcess> started = new ArrayList<>();
     for (String r : roles) {
-      started.add(SurgeProcess.start(env, r));
+      started.add(SurgeProcess.start(processEnv, r));
     }
     processes.addAll(started);
     for (int i = 0; i < roles.length; i++) {

@@ -61,14 +61,18 @@ class FaultDrillIT {
   @Test
   void killNineOfAWorkerUnderLoad(Vertx vertx) {
     drill = Drill.prepare(vertx, "worker-kill-9", KafkaEngine.bootstrap(), Map.of());
-    List<SurgeProcess> p = drill.start("ingest", "worker", "worker");
+    // the killed worker comes back under the same identity, as a restarted pod or systemd unit would: static
+    // membership hands it its partitions at once instead of after the session timeout
+    Map<String, String> identity = Map.of("SURGE_PIPELINE_INSTANCE_ID", "drill-worker-" + System.nanoTime());
+    List<SurgeProcess> p = drill.start("ingest", "worker");
+    p = List.of(p.get(0), p.get(1), drill.start(identity, "worker").get(0));
     drill.markCountersCompleteFromNow();
     drill.startLoad(p.subList(0, 1), EVENTS, PER_SECOND);
     drill.awaitAcknowledged(FAULT_AT);
     assertTrue(drill.persistedRows() > 0, "the workers were persisting when one was killed");
 
-    drill.fault("kill -9 of one of two worker processes, restarted at once", p.get(1)::kill);
-    drill.start("worker"); // as its supervisor would
+    drill.fault("kill -9 of one of two worker processes, restarted at once", p.get(2)::kill);
+    drill.start(identity, "worker"); // as its supervisor would
     carryIntoMarkedMinuteInLongRuns(p.subList(0, 1));
 
     DrillResult result = drill.drain(DRAIN, false);
