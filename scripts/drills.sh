@@ -3,18 +3,11 @@
 # about 50 s of load per drill at 300 events/s, each carried on into a minute the Redis stats mark declares
 # complete so that the counters are compared). Every drill keeps a ledger of the 202s and compares it with
 # Postgres; results land in target/drills/*.json and, as a table, in target/drills.md.
-# Usage: flock /tmp/surge-mvn.lock scripts/drills.sh [drill method ...]
+# Usage: scripts/drills.sh [drill method ...]
 #        e.g. scripts/drills.sh killNineOfAWorkerUnderLoad postgresStopsAndStartsAgainUnderLoad
 #        SHORT=1 scripts/drills.sh   # the in-suite versions
-# Takes the shared Maven lock itself unless it runs under it already (the machine is shared: never two builds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-LOCK=/tmp/surge-mvn.lock
-parent=$(ps -o args= -p "$PPID" 2>/dev/null || true)
-if [[ "$parent" != *flock*surge-mvn.lock* && -z "${SURGE_MVN_LOCK_HELD:-}" ]]; then
-  exec env SURGE_MVN_LOCK_HELD=1 flock "$LOCK" "$0" "$@"
-fi
-
 tests=FaultDrillIT
 if (($#)); then
   tests="FaultDrillIT#$(IFS=+; echo "$*")"

@@ -34,7 +34,8 @@ final class CloudEventValidator {
         reasons.add("attribute name '" + abbreviate(name) + "' is longer than " + MAX_NAME_LENGTH + " characters");
       } else if (e.getValue() instanceof String s && !CloudEventString.isValid(s)) {
         reasons.add("attribute '" + name + "' contains a control character, surrogate or noncharacter");
-      } else if (e.getValue() instanceof String s && Utf8.length(s) > limits.bytesFor(name)) {
+      } else if (e.getValue() instanceof String s && s.length() * 3L > limits.bytesFor(name)
+          && Utf8.length(s) > limits.bytesFor(name)) { // a char is at most 3 bytes: most strings need no count
         reasons.add("attribute '" + name + "' is " + Utf8.length(s) + " bytes (UTF-8); at most "
             + limits.bytesFor(name) + " are accepted");
       } else if (!CORE.contains(name)) {

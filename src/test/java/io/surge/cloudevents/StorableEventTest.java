@@ -65,6 +65,21 @@ class StorableEventTest {
     assertEquals(10, Utf8.length("a\u00e9\u20ac\ud83d\ude00") + 0);
   }
 
+  /** The scan takes ASCII eight bytes at a time: what follows a run of any length is still checked, at its offset. */
+  @Test
+  void strictUtf8AfterAsciiRunsOfEveryLength() {
+    for (int run = 0; run < 20; run++) {
+      byte[] ascii = "a".repeat(run).getBytes(StandardCharsets.UTF_8);
+      byte[] overlong = java.util.Arrays.copyOf(ascii, run + 3);
+      overlong[run] = (byte) 0xc0;
+      overlong[run + 1] = (byte) 0xaf;
+      overlong[run + 2] = 'x';
+      assertEquals(run, Utf8.firstInvalid(overlong));
+      byte[] valid = ("a".repeat(run) + "\u00e9" + "b".repeat(run) + "\ud83d\ude00").getBytes(StandardCharsets.UTF_8);
+      assertEquals(-1, Utf8.firstInvalid(valid));
+    }
+  }
+
   @Test
   void aStructuredBodyThatIsNotStrictUtf8IsMalformed() {
     byte[] body = ("{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/\u0000x\",\"type\":\"t\"}")
