@@ -65,6 +65,7 @@ public final class SurgeNode {
   private final List<Consumer<Router>> routes = new ArrayList<>();
   private final List<WorkerStatus> workers = new ArrayList<>();
   private final HealthRoutes health = new HealthRoutes();
+  private final String workerIdentity;
   private InflightLimit inflight;
   private PersistedWaits waits;
   private Pool pool;
@@ -75,6 +76,7 @@ public final class SurgeNode {
   private SurgeNode(Vertx vertx, SurgeConfig config) {
     this.vertx = vertx;
     this.config = config;
+    this.workerIdentity = config.roles().contains(Role.WORKER) ? workerIdentity(config) : null;
   }
 
   public static Future<SurgeNode> start(SurgeConfig config) {
@@ -144,7 +146,7 @@ public final class SurgeNode {
     String bootstrap = config.security().bootstrapKey();
     return jwt
         .onSuccess(verifier -> {
-          // one for every event loop: the key cache and the failed-authentication counts are per instance
+          // one shared by every event loop: the key cache and the failed-authentication counts are per process
           AuthHandler auth = new AuthHandler(new Authenticator(keys, config.security()), verifier);
           routes.add(router -> router.route("/v1/*").handler(auth).handler(rateLimits::requests));
           adminRoutes = new AdminRoutes(keys);
@@ -186,7 +188,7 @@ public final class SurgeNode {
         .compose(v -> KafkaTopics.ensure(vertx, admin, pipeline.dlqTopic(), kafka.partitions(), kafka.replicationFactor(), kafka.startupTimeoutMs()))
         .compose(v -> KafkaTopics.awaitMetadata(vertx, dlqProducer, pipeline.dlqTopic(), kafka.startupTimeoutMs()))
         .compose(v -> {
-          String identity = workerIdentity();
+          String identity = workerIdentity;
           List<Future<String>> deployed = new ArrayList<>();
           for (int i = 0; i < pipeline.consumers(); i++) {
             String name = "surge-worker-" + i;
@@ -209,8 +211,11 @@ public final class SurgeNode {
         .mapEmpty();
   }
 
-  /** The configured worker identity, else host name and HTTP port (unique per host), else none (port 0). */
-  private String workerIdentity() {
+  /**
+   * The configured worker identity, else host name and HTTP port (unique per host), else none (port 0). Found
+   * on the caller's thread, as the host name may take a DNS lookup.
+   */
+  private static String workerIdentity(SurgeConfig config) {
     String configured = config.pipeline().instanceId();
     if (!configured.isEmpty()) {
       return configured;
@@ -218,11 +223,13 @@ public final class SurgeNode {
     if (config.http().port() == 0) {
       return null;
     }
+    String host = System.getenv("HOSTNAME");
     try {
-      return java.net.InetAddress.getLocalHost().getHostName() + "-" + config.http().port();
+      host = host == null || host.isBlank() ? java.net.InetAddress.getLocalHost().getHostName() : host;
     } catch (java.net.UnknownHostException e) {
       return null;
     }
+    return host + "-" + config.http().port();
   }
 
   private Future<Void> startQuery() {
@@ -259,15 +266,6 @@ public final class SurgeNode {
   /** Events sent to Kafka and not yet acknowledged, or 0 without the ingest role. */
   public int inflightEvents() {
     return inflight == null ? 0 : inflight.inflight();
-  }
-
-  /** Events the workers of this process inserted since start. */
-  public long persistedEvents() {
-    return workers.stream().mapToLong(WorkerStatus::persistedEvents).sum();
-  }
-
-  public Vertx vertx() {
-    return vertx;
   }
 
   /** The status of each worker of this process, for health and tests. */

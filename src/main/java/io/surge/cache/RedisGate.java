@@ -30,7 +30,4 @@ public final class RedisGate {
         .onFailure(e -> closedUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(OPEN_MS));
   }
 
-  public Redis redis() {
-    return redis;
-  }
 }

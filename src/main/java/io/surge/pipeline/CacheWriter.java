@@ -111,11 +111,6 @@ public final class CacheWriter {
     return taken;
   }
 
-  /** True while some update failed and has not been healed yet. */
-  public synchronized boolean healing() {
-    return failed;
-  }
-
   private Future<Void> send(List<Persisted> batch) {
     Future<Void> healed = heal();
     return healed.compose(v -> latest.batch(redis, () -> requests(batch)))
