@@ -1,6 +1,7 @@
 package io.surge.http;
 
 import io.surge.config.SurgeConfig;
+import io.surge.ops.RequestIds;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -58,7 +59,8 @@ public final class HttpVerticle extends VerticleBase {
           .setKeyPath(config.tlsKeyPath()));
     }
     server = vertx.createHttpServer(options).invalidRequestHandler(CodecFailures::answer);
-    return server.requestHandler(new RequestGate(router)).listen();
+    // every request gets its X-Request-Id here, before anything can refuse it
+    return server.requestHandler(RequestIds.around(new RequestGate(router))).listen();
   }
 
   /** The port the server bound (useful when configured as 0). */

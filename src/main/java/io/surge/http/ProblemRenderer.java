@@ -3,6 +3,8 @@ package io.surge.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.surge.config.Redaction;
+import io.surge.ops.RequestIds;
+import io.surge.security.Principal;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
@@ -13,6 +15,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,7 +33,15 @@ public final class ProblemRenderer implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    ProblemException problem = toProblem(ctx);
+    // a failure handler runs later than the routing that RequestIds.around covers: the id goes in the MDC again
+    MDC.put(RequestIds.MDC_REQUEST_ID, RequestIds.of(ctx.request()));
+    ProblemException problem;
+    try {
+      problem = toProblem(ctx);
+    } finally {
+      MDC.remove(RequestIds.MDC_REQUEST_ID);
+      MDC.remove(RequestIds.MDC_TENANT);
+    }
     if (ctx.response().headWritten()) {
       ctx.response().reset();
       return;
@@ -59,7 +70,7 @@ public final class ProblemRenderer implements Handler<RoutingContext> {
       request.connection().shutdown(LINGER_MS, TimeUnit.MILLISECONDS);
       request.handler(null).resume();
     }
-    response.end(render(problem, instance));
+    response.end(render(problem, instance, RequestIds.of(request)));
   }
 
   /** A GET is often answered before its empty end arrives: only a declared body still coming means closing. */
@@ -75,6 +86,7 @@ public final class ProblemRenderer implements Handler<RoutingContext> {
     Throwable failure = ctx.failure();
     if (failure instanceof ProblemException p) {
       if (p.status() >= 500 && p.getCause() != null) {
+        tenantToMdc(ctx);
         LOG.warn("{} {} answered {}: {}", ctx.request().method(), ctx.request().path(), p.status(),
             Redaction.redact(p.getCause().toString()));
       }
@@ -97,11 +109,21 @@ public final class ProblemRenderer implements Handler<RoutingContext> {
       LOG.debug("{} {}: the client closed the connection", ctx.request().method(), ctx.request().path());
       return Problems.malformed("the connection closed before the request was complete");
     }
+    tenantToMdc(ctx);
     LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), failure);
     return Problems.internal();
   }
 
-  static String render(ProblemException p, String instance) {
+  /** Only before a line is logged: a request refused before authentication has no tenant, and finding out throws. */
+  private static void tenantToMdc(RoutingContext ctx) {
+    try {
+      MDC.put(RequestIds.MDC_TENANT, Principal.of(ctx).tenant());
+    } catch (IllegalStateException notAuthenticated) {
+      // no tenant known
+    }
+  }
+
+  static String render(ProblemException p, String instance, String requestId) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("type", p.type());
     body.put("title", p.title());
@@ -111,6 +133,7 @@ public final class ProblemRenderer implements Handler<RoutingContext> {
       body.put("instance", instance);
     }
     body.putAll(p.extensions());
+    body.put("requestId", requestId);
     try {
       return JSON.writeValueAsString(body);
     } catch (JsonProcessingException e) {
