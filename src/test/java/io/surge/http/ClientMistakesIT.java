@@ -16,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,6 +34,8 @@ class ClientMistakesIT {
   /** A stack frame, an ERROR (slf4j, Logback) or SEVERE (JUL) line, or a WARN from an HTTP event loop. */
   private static final Pattern NOISE = Pattern.compile(
       "(?m)^\\s+at \\S+\\(|\\bERROR\\b|\\bSEVERE\\b|^.*vert\\.x-eventloop.*\\bWARN(ING)?\\b");
+
+  private static final Pattern REQUEST_ID = Pattern.compile("(?i)\r\nx-request-id: ([^\r]*)\r\n");
 
   private static Vertx vertx;
   private static SurgeProcess surge;
@@ -163,6 +166,51 @@ class ClientMistakesIT {
     connection.close();
   }
 
+  @Test
+  void aRequestIdSentIsEchoedInTheAnswerAndTheProblem() {
+    String answer = exchange("GET /v1/nowhere HTTP/1.1\r\nHost: x\r\nX-Request-Id: trace-42/a b\r\n" + KEY + "\r\n");
+
+    JsonObject problem = problem(answer, 404, "urn:surge:problem:not-found");
+    assertEquals("trace-42/a b", problem.getString("requestId"), answer);
+  }
+
+  @Test
+  void withoutARequestIdSurgeMakesOne() {
+    String first = requestId(get("/health/live"));
+    String second = requestId(problemAnswer(exchange("GET /v1/events HTTP/1.1\r\nHost: x\r\n\r\n"), 401));
+
+    assertTrue(first.matches("[0-9a-v]{8}-[0-9a-z]+"), first);
+    assertTrue(second.matches("[0-9a-v]{8}-[0-9a-z]+"), second);
+    assertFalse(first.equals(second), first);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"129 characters", "a tab", "not ASCII"})
+  void anUnfitRequestIdIsReplaced(String unfit) {
+    String sent = switch (unfit) {
+      case "129 characters" -> "x".repeat(129);
+      case "a tab" -> "a\tb"; // other control characters do not pass the HTTP codec
+      default -> "caf\u00e9";
+    };
+
+    String answer = exchange("GET /v1/nowhere HTTP/1.1\r\nHost: x\r\nX-Request-Id: " + sent + "\r\n" + KEY + "\r\n");
+
+    String id = problem(answer, 404, "urn:surge:problem:not-found").getString("requestId");
+    assertTrue(id.matches("[0-9a-v]{8}-[0-9a-z]+"), answer);
+  }
+
+  private static String problemAnswer(String answer, int status) {
+    assertTrue(answer.startsWith("HTTP/1.1 " + status + " "), answer);
+    return answer;
+  }
+
+  /** The X-Request-Id of an answer. */
+  private static String requestId(String answer) {
+    Matcher id = REQUEST_ID.matcher(answer.substring(0, answer.indexOf("\r\n\r\n") + 2));
+    assertTrue(id.find(), () -> "no X-Request-Id: " + answer);
+    return id.group(1);
+  }
+
   private static String get(String path) {
     return exchange("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n");
   }
@@ -184,6 +232,7 @@ class ClientMistakesIT {
     JsonObject body = new JsonObject(Buffer.buffer(answer.substring(head + 4)));
     assertEquals(status, body.getInteger("status"), answer);
     assertEquals(type, body.getString("type"), answer);
+    assertEquals(requestId(answer), body.getString("requestId"), answer);
     return body;
   }
 }
