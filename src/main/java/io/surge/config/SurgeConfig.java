@@ -12,7 +12,8 @@ import java.util.Set;
 
 /** Surge's whole configuration, typed and validated; built once at start-up. */
 public record SurgeConfig(Set<Role> roles, HttpConfig http, KafkaConfig kafka, PgConfig pg, RedisConfig redis,
-                          IngestLimits ingest, PipelineConfig pipeline, QueryConfig query, SecurityConfig security) {
+                          IngestLimits ingest, PipelineConfig pipeline, QueryConfig query, SecurityConfig security,
+                          ManagementConfig management) {
 
   public static SurgeConfig from(ConfigSource source) {
     return new SurgeConfig(
@@ -24,7 +25,15 @@ public record SurgeConfig(Set<Role> roles, HttpConfig http, KafkaConfig kafka, P
         IngestLimits.from(source),
         PipelineConfig.from(source),
         QueryConfig.from(source),
-        SecurityConfig.from(source));
+        SecurityConfig.from(source),
+        ManagementConfig.from(source));
+  }
+
+  /** The management listener (health and metrics); port 0 turns it off. */
+  public record ManagementConfig(String host, int port) {
+    static ManagementConfig from(ConfigSource s) {
+      return new ManagementConfig(s.string("management.host"), s.integer("management.port", 0, 65535));
+    }
   }
 
   public String pgUrl() {
