@@ -48,7 +48,7 @@ start_side() {
   local label=$1 jar=$2 port
   port=$(free_port)
   SURGE_REDIS_URL="${SURGE_REDIS_URL:-redis://127.0.0.1:6379}" SURGE_REDIS_KEY_PREFIX="bench-ab-$$:" \
-    SURGE_PG_URL="$PG_SERVER/surge_bench_ab" SURGE_BOOTSTRAP_KEY="$BOOT_KEY" SURGE_HTTP_PORT=$port \
+    SURGE_PG_URL="$PG_SERVER/surge_bench_ab" SURGE_BOOTSTRAP_KEY="$BOOT_KEY" SURGE_HTTP_PORT=$port SURGE_MANAGEMENT_PORT=$(free_port) \
     SURGE_KAFKA_BOOTSTRAP=$BOOTSTRAP SURGE_KAFKA_TOPIC=bench.ab SURGE_ROLES=ingest \
     env $(side_var "$label" ENV "") java $(side_var "$label" JAVA_OPTS "${SURGE_JAVA_OPTS:-}") -jar "$jar" run \
     > "$WORK/$label.log" 2>&1 &

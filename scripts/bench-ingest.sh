@@ -62,7 +62,7 @@ kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
 echo "## Surge ingest" >&2
 SURGE_PORT=$(free_port)
 psql "$PG_SERVER/postgres" -qtAX -c "DROP DATABASE IF EXISTS surge_bench_ingest" >/dev/null 2>&1
-SURGE_REDIS_URL="${SURGE_REDIS_URL:-redis://127.0.0.1:6379}" SURGE_REDIS_KEY_PREFIX="bench-ingest-$$:" SURGE_PG_URL="$PG_SERVER/surge_bench_ingest" SURGE_BOOTSTRAP_KEY="$BENCH_KEY" SURGE_HTTP_PORT=$SURGE_PORT SURGE_KAFKA_BOOTSTRAP=$BOOTSTRAP SURGE_KAFKA_TOPIC=bench.events SURGE_ROLES=ingest \
+SURGE_REDIS_URL="${SURGE_REDIS_URL:-redis://127.0.0.1:6379}" SURGE_REDIS_KEY_PREFIX="bench-ingest-$$:" SURGE_PG_URL="$PG_SERVER/surge_bench_ingest" SURGE_BOOTSTRAP_KEY="$BENCH_KEY" SURGE_HTTP_PORT=$SURGE_PORT SURGE_MANAGEMENT_PORT=$(free_port) SURGE_KAFKA_BOOTSTRAP=$BOOTSTRAP SURGE_KAFKA_TOPIC=bench.events SURGE_ROLES=ingest \
   java ${SURGE_JAVA_OPTS:-} -jar target/surge.jar run > "$WORK/surge.log" 2>&1 &
 PIDS+=($!)
 wait_http "http://127.0.0.1:$SURGE_PORT/health/ready"

@@ -70,7 +70,7 @@ psql_admin "DROP DATABASE surge_pgbench" >/dev/null
 surge() { # surge NAME ROLES TOPIC DB [extra env...] -> starts Surge, sets SURGE_URL
   local name=$1 roles=$2 topic=$3 db=$4; shift 4
   local port; port=$(free_port)
-  env SURGE_HTTP_PORT="$port" SURGE_ROLES="$roles" SURGE_KAFKA_BOOTSTRAP="$BOOTSTRAP" SURGE_KAFKA_TOPIC="$topic" \
+  env SURGE_HTTP_PORT="$port" SURGE_MANAGEMENT_PORT="$(free_port)" SURGE_ROLES="$roles" SURGE_KAFKA_BOOTSTRAP="$BOOTSTRAP" SURGE_KAFKA_TOPIC="$topic" \
     SURGE_PG_URL="$db" SURGE_BOOTSTRAP_KEY="$BENCH_KEY" SURGE_REDIS_URL="$REDIS_URL" SURGE_REDIS_KEY_PREFIX="bench-$RUN-$name:" \
     SURGE_PIPELINE_GROUP_ID="bench-$RUN-$name" "$@" java -jar target/surge.jar run > "$WORK/surge-$name.log" 2>&1 &
   PIDS+=($!)

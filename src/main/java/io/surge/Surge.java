@@ -1,15 +1,12 @@
 package io.surge;
 
 import io.surge.config.ConfigException;
-import io.surge.config.ConfigSource;
 import io.surge.config.SurgeConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** The command line: {@code surge run [--roles ingest,worker,query] [--config conf/surge.json]}. */
@@ -22,21 +19,6 @@ public final class Surge {
     System.exit(new CommandLine(new Surge()).execute(args));
   }
 
-  /** Reads {@code --config} (or SURGE_CONFIG, or ./conf/surge.json, or the bundled defaults) plus the environment. */
-  public static SurgeConfig loadConfig(Path file, String roles, Map<String, String> env) {
-    Path path = file;
-    if (path == null && env.get("SURGE_CONFIG") != null) {
-      path = Path.of(env.get("SURGE_CONFIG"));
-    }
-    if (path == null && Files.isRegularFile(Path.of("conf", "surge.json"))) {
-      path = Path.of("conf", "surge.json");
-    }
-    ConfigSource source = ConfigSource.load(path, env);
-    if (roles != null) {
-      source = source.with("roles", roles, "--roles");
-    }
-    return SurgeConfig.from(source);
-  }
 
   @Command(name = "run", description = "Run the given roles in this process until interrupted.")
   static final class Run implements Callable<Integer> {
@@ -50,7 +32,7 @@ public final class Surge {
     public Integer call() {
       SurgeConfig surgeConfig;
       try {
-        surgeConfig = loadConfig(config, roles, System.getenv());
+        surgeConfig = SurgeConfig.load(config, roles, System.getenv());
       } catch (ConfigException e) {
         System.err.println("surge: " + e.getMessage());
         return 2;

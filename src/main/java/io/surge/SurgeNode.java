@@ -15,6 +15,10 @@ import io.surge.kafka.KafkaClients;
 import io.surge.kafka.KafkaReadiness;
 import io.surge.kafka.KafkaTopics;
 import io.surge.ops.HealthRoutes;
+import io.surge.ops.ManagementVerticle;
+import io.surge.ops.Metrics;
+import io.surge.ingest.IngestMeters;
+import io.surge.pipeline.WorkerMeters;
 import io.surge.pipeline.CacheWriter;
 import io.surge.pipeline.DeadLetters;
 import io.surge.pipeline.EventRecordDecoder;
@@ -66,6 +70,8 @@ public final class SurgeNode {
   private final List<WorkerStatus> workers = new ArrayList<>();
   private final HealthRoutes health = new HealthRoutes();
   private final String workerIdentity;
+  private final Metrics metrics;
+  private ManagementVerticle management;
   private InflightLimit inflight;
   private PersistedWaits waits;
   private Pool pool;
@@ -73,14 +79,16 @@ public final class SurgeNode {
   private RateLimits rateLimits;
   private AdminRoutes adminRoutes;
 
-  private SurgeNode(Vertx vertx, SurgeConfig config) {
+  private SurgeNode(Vertx vertx, SurgeConfig config, Metrics metrics) {
     this.vertx = vertx;
     this.config = config;
+    this.metrics = metrics;
     this.workerIdentity = config.roles().contains(Role.WORKER) ? workerIdentity(config) : null;
   }
 
   public static Future<SurgeNode> start(SurgeConfig config) {
-    SurgeNode node = new SurgeNode(Vertx.vertx(), config);
+    Metrics metrics = new Metrics();
+    SurgeNode node = new SurgeNode(metrics.vertx(), config, metrics);
     Promise<SurgeNode> result = Promise.promise();
     node.startRoles().onComplete(started -> {
       if (started.succeeded()) {
@@ -118,7 +126,7 @@ public final class SurgeNode {
       started = started.compose(v -> startQuery());
     }
     // every process answers /health, a worker-only one too
-    return started.compose(v -> startHttp());
+    return started.compose(v -> startHttp()).compose(v -> startManagement());
   }
 
   private Future<Void> startDatabase() {
@@ -163,7 +171,7 @@ public final class SurgeNode {
     EventPublisher publisher = new EventPublisher(producer, kafka.topic(), inflight, config.ingest().retryAfterSeconds());
     health.check("kafka", new KafkaReadiness(vertx, admin, 2000));
     waits = PersistedWaits.start(vertx, config.pg().url(), kafka.topic());
-    routes.add(new IngestRoutes(config.ingest(), publisher, waits, rateLimits));
+    routes.add(new IngestRoutes(config.ingest(), publisher, waits, rateLimits, new IngestMeters(metrics.registry(), inflight)));
     return KafkaTopics.ensure(vertx, admin, kafka.topic(), kafka.partitions(), kafka.replicationFactor(), kafka.startupTimeoutMs())
         .compose(v -> KafkaTopics.awaitMetadata(vertx, producer, kafka.topic(), kafka.startupTimeoutMs()))
         .mapEmpty();
@@ -189,6 +197,7 @@ public final class SurgeNode {
         .compose(v -> KafkaTopics.awaitMetadata(vertx, dlqProducer, pipeline.dlqTopic(), kafka.startupTimeoutMs()))
         .compose(v -> {
           String identity = workerIdentity;
+          WorkerMeters meters = new WorkerMeters(metrics.registry());
           List<Future<String>> deployed = new ArrayList<>();
           for (int i = 0; i < pipeline.consumers(); i++) {
             String name = "surge-worker-" + i;
@@ -199,7 +208,8 @@ public final class SurgeNode {
                 KafkaClients.workerConsumer(kafka, pipeline.groupId(), name, pipeline.maxPollRecords(), instanceId,
                     pipeline.sessionTimeoutMs()),
                 topics, kafka.topic(), decoder, deadLetters, writer, cache, pipeline.backoffMinMs(),
-                pipeline.backoffMaxMs(), status), status, pipeline.backoffMinMs(), 30_000)));
+                pipeline.backoffMaxMs(), status, meters), status, pipeline.backoffMinMs(), 30_000)));
+            meters.register(status);
           }
           long stallMs = pipeline.stallSeconds() * 1000L;
           health.check("workers", () -> workers.stream().allMatch(w -> w.problem(stallMs) == null)
@@ -256,6 +266,23 @@ public final class SurgeNode {
         .mapEmpty();
   }
 
+  /** Health and metrics on a port of their own, unless {@code management.port} is 0. */
+  private Future<Void> startManagement() {
+    SurgeConfig.ManagementConfig m = config.management();
+    if (m.port() == 0) {
+      return Future.succeededFuture();
+    }
+    management = new ManagementVerticle(m.host(), m.port(), health, metrics);
+    return vertx.deployVerticle(management)
+        .onSuccess(id -> LOG.info("management (health, metrics) on http://{}:{}", m.host(), management.actualPort()))
+        .mapEmpty();
+  }
+
+  /** The management port, or -1 when it is off. */
+  public int managementPort() {
+    return management == null ? -1 : management.actualPort();
+  }
+
   /** The port the HTTP server listens on, or -1 without an HTTP role. */
   public int httpPort() {
     synchronized (http) {
@@ -289,7 +316,8 @@ public final class SurgeNode {
             return null;
           });
         })
-        .transform(v -> vertx.close());
+        .transform(v -> vertx.close())
+        .andThen(v -> metrics.close());
   }
 
   private <T extends AutoCloseable> T track(T client) {

@@ -3,16 +3,20 @@ package io.surge.config;
 import io.surge.cloudevents.EventLimits;
 
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /** Surge's whole configuration, typed and validated; built once at start-up. */
 public record SurgeConfig(Set<Role> roles, HttpConfig http, KafkaConfig kafka, PgConfig pg, RedisConfig redis,
-                          IngestLimits ingest, PipelineConfig pipeline, QueryConfig query, SecurityConfig security) {
+                          IngestLimits ingest, PipelineConfig pipeline, QueryConfig query, SecurityConfig security,
+                          ManagementConfig management) {
 
   public static SurgeConfig from(ConfigSource source) {
     return new SurgeConfig(
@@ -24,7 +28,31 @@ public record SurgeConfig(Set<Role> roles, HttpConfig http, KafkaConfig kafka, P
         IngestLimits.from(source),
         PipelineConfig.from(source),
         QueryConfig.from(source),
-        SecurityConfig.from(source));
+        SecurityConfig.from(source),
+        ManagementConfig.from(source));
+  }
+
+  /** The management listener (health and metrics); port 0 turns it off. */
+  public record ManagementConfig(String host, int port) {
+    static ManagementConfig from(ConfigSource s) {
+      return new ManagementConfig(s.string("management.host"), s.integer("management.port", 0, 65535));
+    }
+  }
+
+  /** Reads {@code --config} (or SURGE_CONFIG, or ./conf/surge.json, or the bundled defaults) plus the environment. */
+  public static SurgeConfig load(Path file, String roles, Map<String, String> env) {
+    Path path = file;
+    if (path == null && env.get("SURGE_CONFIG") != null) {
+      path = Path.of(env.get("SURGE_CONFIG"));
+    }
+    if (path == null && Files.isRegularFile(Path.of("conf", "surge.json"))) {
+      path = Path.of("conf", "surge.json");
+    }
+    ConfigSource source = ConfigSource.load(path, env);
+    if (roles != null) {
+      source = source.with("roles", roles, "--roles");
+    }
+    return SurgeConfig.from(source);
   }
 
   public String pgUrl() {

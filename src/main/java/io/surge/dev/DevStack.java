@@ -1,6 +1,5 @@
 package io.surge.dev;
 
-import io.surge.Surge;
 import io.surge.SurgeNode;
 import io.surge.config.ConfigException;
 import io.surge.config.Redaction;
@@ -55,7 +54,7 @@ public final class DevStack {
 
     SurgeConfig config;
     try {
-      config = Surge.loadConfig(null, null, env);
+      config = SurgeConfig.load(null, null, env);
     } catch (ConfigException e) {
       System.err.println("surge: " + e.getMessage());
       System.exit(2);

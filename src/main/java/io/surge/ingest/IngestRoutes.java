@@ -27,12 +27,15 @@ public final class IngestRoutes implements Consumer<Router> {
   private final EventPublisher publisher;
   private final PersistedWaits waits;
   private final RateLimits rateLimits;
+  private final IngestMeters meters;
 
-  public IngestRoutes(IngestLimits limits, EventPublisher publisher, PersistedWaits waits, RateLimits rateLimits) {
+  public IngestRoutes(IngestLimits limits, EventPublisher publisher, PersistedWaits waits, RateLimits rateLimits,
+                      IngestMeters meters) {
     this.limits = limits;
     this.publisher = publisher;
     this.waits = waits;
     this.rateLimits = rateLimits;
+    this.meters = meters;
   }
 
   @Override
@@ -51,11 +54,16 @@ public final class IngestRoutes implements Consumer<Router> {
     Future.succeededFuture(ctx.body().buffer())
         .map(body -> reader.read(ctx.request().headers(), body == null ? new byte[0] : body.getBytes()))
         .compose(events -> rateLimits.events(ctx, events.size()).map(events))
-        .compose(events -> publisher.publish(events, Principal.of(ctx).tenant()).compose(metadata -> waitPersisted
+        .compose(events -> publisher.publish(events, Principal.of(ctx).tenant())
+            .onSuccess(metadata -> meters.accepted(events.size()))
+            .compose(metadata -> waitPersisted
             ? waits.await(metadata, limits.waitPersistedTimeoutMs()).map(persisted -> answer(ctx, events, metadata, persisted))
             : Future.succeededFuture(answer(ctx, events, metadata, null))))
         .onSuccess(body -> ctx.response().putHeader("Content-Type", "application/json").end(body))
-        .onFailure(ctx::fail);
+        .onFailure(e -> {
+          meters.rejected(e);
+          ctx.fail(e);
+        });
   }
 
   private Buffer answer(RoutingContext ctx, List<CloudEvent> events, List<RecordMetadata> metadata, Boolean persisted) {

@@ -57,12 +57,14 @@ public final class EventWorker implements WorkerVerticle.Loop {
   private final int backoffMinMs;
   private final int backoffMaxMs;
   private final WorkerStatus status;
+  private final WorkerMeters meters;
+  private final AutoCloseable consumerMetrics;
   private volatile boolean running = true;
   private volatile boolean rebalanced;
 
   public EventWorker(Consumer<byte[], byte[]> consumer, Collection<String> topics, String eventsTopic,
                      EventRecordDecoder decoder, DeadLetters deadLetters, EventWriter writer, CacheWriter cache,
-                     int backoffMinMs, int backoffMaxMs, WorkerStatus status) {
+                     int backoffMinMs, int backoffMaxMs, WorkerStatus status, WorkerMeters meters) {
     this.consumer = consumer;
     this.topics = topics;
     this.eventsTopic = eventsTopic;
@@ -73,6 +75,8 @@ public final class EventWorker implements WorkerVerticle.Loop {
     this.backoffMinMs = backoffMinMs;
     this.backoffMaxMs = backoffMaxMs;
     this.status = status;
+    this.meters = meters;
+    this.consumerMetrics = meters.bind(consumer);
   }
 
   /** Stops after the batch in hand; {@link #run} then closes the consumer. */
@@ -117,8 +121,17 @@ public final class EventWorker implements WorkerVerticle.Loop {
       }
     } finally {
       // a graceful stop leaves the group at once, so the partitions move now rather than after the session timeout
+      closeQuietly(consumerMetrics);
       consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
           .withTimeout(Duration.ofSeconds(5)));
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      LOG.debug("closing the consumer's metrics: {}", e.toString());
     }
   }
 
@@ -137,9 +150,20 @@ public final class EventWorker implements WorkerVerticle.Loop {
   private InFlight start(Batch batch) {
     rebalanced = false;
     status.holding(batch.entries().size() + batch.rejected().size());
+    meters.batchSize.record(batch.entries().size() + batch.rejected().size());
+    long started = System.nanoTime();
     Future<List<Persisted>> result = attempt(() -> deadLetters.send(batch.rejected())
-        .compose(v -> writer.write(batch.events(), watermarks(batch))));
+        .compose(v -> writer.write(batch.events(), watermarks(batch))))
+        .onSuccess(rows -> meters.insert.record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
     return new InFlight(batch, result);
+  }
+
+  /** The age of each event at its commit, from the time Kafka appended its record (the accept time for ingest). */
+  private void recordAges(Batch batch) {
+    long now = System.currentTimeMillis();
+    for (Entry e : batch.entries()) {
+      meters.ageAtPersist.record(Math.max(0, now - e.record().timestamp()), TimeUnit.MILLISECONDS);
+    }
   }
 
   /** Waits for the batch, recovering it on failure; commits it. False when it was dropped instead. */
@@ -156,10 +180,11 @@ public final class EventWorker implements WorkerVerticle.Loop {
         return false;
       }
     }
-    status.persisted(inserted.size(), batch.rejected().size());
+    status.persisted(inserted.size(), batch.rejected().size(), 0);
     status.holding(0);
     cache.update(inserted);
     commit(batch);
+    recordAges(batch);
     return true;
   }
 
@@ -213,7 +238,7 @@ public final class EventWorker implements WorkerVerticle.Loop {
       Rejected rejected = new Rejected(entries.get(0).record(), f.reason(), f.sqlState());
       LOG.warn("dead-lettering {}-{}@{}: {}", rejected.record().topic(), rejected.record().partition(),
           rejected.record().offset(), f.reason());
-      status.persisted(0, 1);
+      status.persisted(0, 0, 1);
       return retrying(() -> deadLetters.send(List.of(rejected)), true).aborted() ? null : List.of();
     }
     int half = entries.size() / 2;

@@ -15,7 +15,8 @@ public final class WorkerStatus {
   private volatile int holding;
   private final AtomicLong polled = new AtomicLong();
   private final AtomicLong persisted = new AtomicLong();
-  private final AtomicLong deadLettered = new AtomicLong();
+  private final AtomicLong invalid = new AtomicLong();
+  private final AtomicLong refused = new AtomicLong();
   private final AtomicLong retries = new AtomicLong();
   private final AtomicLong restarts = new AtomicLong();
 
@@ -53,9 +54,11 @@ public final class WorkerStatus {
     holding = records;
   }
 
-  void persisted(int events, int deadLetters) {
+  /** {@code invalid}: records the decoder refused; {@code refused}: records Postgres refused. */
+  void persisted(int events, int invalid, int refused) {
     persisted.addAndGet(events);
-    deadLettered.addAndGet(deadLetters);
+    this.invalid.addAndGet(invalid);
+    this.refused.addAndGet(refused);
     lastProgressNanos = System.nanoTime();
   }
 
@@ -87,7 +90,23 @@ public final class WorkerStatus {
   }
 
   public long deadLettered() {
-    return deadLettered.get();
+    return invalid.get() + refused.get();
+  }
+
+  long invalidRecords() {
+    return invalid.get();
+  }
+
+  long refusedRecords() {
+    return refused.get();
+  }
+
+  long polled() {
+    return polled.get();
+  }
+
+  double secondsSinceProgress() {
+    return (System.nanoTime() - lastProgressNanos) / 1e9;
   }
 
   /** Failed attempts retried after an outage (or an error not yet known to be the data's). */

@@ -1,6 +1,5 @@
 package io.surge.security;
 
-import io.surge.Surge;
 import io.surge.config.ConfigException;
 import io.surge.config.SurgeConfig;
 import io.surge.db.Migrations;
@@ -48,7 +47,7 @@ public final class KeysCommand implements Runnable {
     PrintWriter err = spec.commandLine().getErr();
     String url;
     try {
-      SurgeConfig surgeConfig = Surge.loadConfig(config, null, System.getenv());
+      SurgeConfig surgeConfig = SurgeConfig.load(config, null, System.getenv());
       url = pgUrl != null ? pgUrl : surgeConfig.pg().url();
     } catch (ConfigException e) {
       err.println("surge: " + e.getMessage());

@@ -322,16 +322,11 @@ class PipelineIT {
   }
 
   static HttpResponse<Buffer> awaitFound(Supplier<HttpResponse<Buffer>> request) {
-    long deadline = System.nanoTime() + PERSISTED_WITHIN.toNanos();
-    HttpResponse<Buffer> last;
-    do {
-      last = request.get();
-      if (last.statusCode() == 200) {
-        return last;
-      }
-      sleep(50);
-    } while (System.nanoTime() < deadline);
-    throw new AssertionError("not found within " + PERSISTED_WITHIN + ": " + last.statusCode() + " " + last.bodyAsString());
+    return io.surge.testing.Eventually.eventually(PERSISTED_WITHIN, () -> {
+      HttpResponse<Buffer> response = request.get();
+      assertEquals(200, response.statusCode(), response::bodyAsString);
+      return response;
+    });
   }
 
   private static List<String> ids(JsonObject page) {
@@ -349,14 +344,5 @@ class PipelineIT {
 
   static String uniqueId() {
     return UUID.randomUUID().toString();
-  }
-
-  static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
   }
 }

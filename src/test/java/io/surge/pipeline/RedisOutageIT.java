@@ -24,7 +24,7 @@ import java.util.Map;
 
 import static io.surge.pipeline.PipelineIT.awaitFound;
 import static io.surge.pipeline.PipelineIT.event;
-import static io.surge.pipeline.PipelineIT.sleep;
+import static io.surge.testing.Eventually.eventually;
 import static io.surge.pipeline.PipelineIT.uniqueId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -121,19 +121,13 @@ class RedisOutageIT {
   }
 
   private JsonObject awaitLatest(String subject, String id) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    JsonObject last = null;
-    while (System.nanoTime() < deadline) {
+    return eventually(Duration.ofSeconds(20), () -> {
       HttpResponse<Buffer> r = get("/v1/subjects/" + subject + "/latest");
-      if (r.statusCode() == 200) {
-        last = r.bodyAsJsonObject();
-        if (id.equals(last.getString("id"))) {
-          return last;
-        }
-      }
-      sleep(100);
-    }
-    throw new AssertionError("latest of " + subject + " never became " + id + "; last " + last);
+      assertEquals(200, r.statusCode(), r::bodyAsString);
+      JsonObject latest = r.bodyAsJsonObject();
+      assertEquals(id, latest.getString("id"), "latest of " + subject);
+      return latest;
+    });
   }
 
   private static long total(JsonArray buckets) {

@@ -21,10 +21,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static io.surge.pipeline.PipelineIT.event;
-import static io.surge.pipeline.PipelineIT.sleep;
 import static io.surge.pipeline.PipelineIT.uniqueId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -80,16 +78,9 @@ class WaitPersistedIT {
   private static void awaitRow(Vertx vertx, String pgUrl, String id) {
     Pool db = Postgres.pool(vertx, pgUrl, 1);
     try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (System.nanoTime() < deadline) {
-        long rows = db.preparedQuery("SELECT count(*) FROM events WHERE id = $1").execute(Tuple.of(id))
-            .await().iterator().next().getLong(0);
-        if (rows == 1) {
-          return;
-        }
-        sleep(100);
-      }
-      throw new AssertionError("the worker process never persisted " + id);
+      io.surge.testing.Eventually.eventually(() -> assertEquals(1L, db.preparedQuery(
+          "SELECT count(*) FROM events WHERE id = $1").execute(Tuple.of(id)).await().iterator().next().getLong(0),
+          "the worker process persisted " + id));
     } finally {
       db.close().await();
     }
