@@ -5,11 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [[ ! -f target/surge.jar || ! -f target/dev.classpath ]] \
+if [[ ! -f target/surge.jar || ! -f target/dev.classpath || ! -f target/runtime.classpath ]] \
    || [[ -n "$(find src conf pom.xml -newer target/surge.jar -print -quit)" ]]; then
   echo "building target/surge.jar ..." >&2
   mvn -B -q -DskipTests package
 fi
 
 # The dev classpath adds the engines (Maven 'provided' scope) that target/surge.jar leaves out.
-exec java ${SURGE_JAVA_OPTS:-} -cp "target/classes:$(cat target/dev.classpath)" io.surge.dev.DevStack "$@"
+exec java ${SURGE_JAVA_OPTS:-} -cp "target/classes:$(cat target/dev.classpath):$(cat target/runtime.classpath)" io.surge.dev.DevStack "$@"

@@ -5,10 +5,10 @@ if ! command -v wrk >/dev/null; then
   echo "wrk is missing; installing it from Debian's packages" >&2
   apt-get install -y -qq wrk >/dev/null || { echo "install wrk (apt-get install wrk) and retry" >&2; exit 1; }
 fi
-if [[ ! -f target/surge.jar || ! -f target/dev.classpath ]] || [[ -n "$(find src conf pom.xml -newer target/surge.jar -print -quit)" ]]; then
+if [[ ! -f target/surge.jar || ! -f target/dev.classpath || ! -f target/runtime.classpath ]] || [[ -n "$(find src conf pom.xml -newer target/surge.jar -print -quit)" ]]; then
   mvn -B -q -DskipTests package
 fi
-CP="target/classes:$(cat target/dev.classpath)"
+CP="target/classes:$(cat target/dev.classpath):$(cat target/runtime.classpath)"
 WORK=$(mktemp -d "/tmp/$1.XXXX")
 PIDS=()
 # the broker's data is gigabytes after a batch run: it goes, the logs stay for a look

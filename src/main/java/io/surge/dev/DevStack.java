@@ -65,8 +65,10 @@ public final class DevStack {
     long readyMs = (System.nanoTime() - started) / 1_000_000;
     System.out.printf("%nSurge dev stack ready in %d ms%n  HTTP      http://127.0.0.1:%d  (POST /v1/events, GET /v1/events, GET /health/ready)%n"
             + "  API key   %s  (send: Authorization: Bearer <key>; tenant default, all scopes)%n"
+            + "  Manage    %s%n"
             + "  Kafka     %s  topic %s%n  Postgres  %s%n  Redis     %s%n  Data      %s%nCtrl-C stops everything.%n%n",
-        readyMs, node.httpPort(), key, config.kafka().bootstrap(), config.kafka().topic(), Redaction.redact(config.pgUrl()),
+        readyMs, node.httpPort(), key, node.managementPort() < 0 ? "off (management.port 0)"
+            : "http://127.0.0.1:" + node.managementPort() + "  (/metrics, /health/ready)", config.kafka().bootstrap(), config.kafka().topic(), Redaction.redact(config.pgUrl()),
         Redaction.redact(config.redisUrl()), dir);
     Thread.currentThread().join();
   }
