@@ -83,6 +83,13 @@ record DrillResult(String name, String fault, int acknowledged, double acksPerSe
     assertEquals(acknowledged, rows, "one row per acknowledged event, duplicates absorbed");
   }
 
+  /** What every drill holds to: the load met the fault, nothing acknowledged is lost, nothing else persisted. */
+  void assertLedgerHolds() {
+    assertLoadSpannedTheFault();
+    assertNothingAcknowledgedLost();
+    assertNothingElsePersisted();
+  }
+
   /** The fault hit a pipeline under load: events were acknowledged before it and sent after it. */
   void assertLoadSpannedTheFault() {
     assertTrue(ackedBeforeFault > 0, "no event was acknowledged before the fault");
