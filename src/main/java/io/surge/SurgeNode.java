@@ -172,7 +172,7 @@ public final class SurgeNode {
     health.check("kafka", new KafkaReadiness(vertx, admin, 2000));
     waits = PersistedWaits.start(vertx, config.pg().url(), kafka.topic());
     routes.add(new IngestRoutes(config.ingest(), publisher, waits, rateLimits, new IngestMeters(metrics.registry(), inflight)));
-    return KafkaTopics.ensure(vertx, admin, kafka.topic(), kafka.partitions(), kafka.replicationFactor(), kafka.startupTimeoutMs())
+    return KafkaTopics.ensure(vertx, admin, kafka.topic(), kafka)
         .compose(v -> KafkaTopics.awaitMetadata(vertx, producer, kafka.topic(), kafka.startupTimeoutMs()))
         .mapEmpty();
   }
@@ -192,8 +192,8 @@ public final class SurgeNode {
     EventWriter writer = new EventWriter(pool);
     CacheWriter cache = new CacheWriter(vertx, redis, config.redis());
     EventRecordDecoder decoder = new EventRecordDecoder(ingress, config.ingest().maxJsonDepth(), config.ingest().events());
-    return KafkaTopics.ensure(vertx, admin, kafka.topic(), kafka.partitions(), kafka.replicationFactor(), kafka.startupTimeoutMs())
-        .compose(v -> KafkaTopics.ensure(vertx, admin, pipeline.dlqTopic(), kafka.partitions(), kafka.replicationFactor(), kafka.startupTimeoutMs()))
+    return KafkaTopics.ensure(vertx, admin, kafka.topic(), kafka)
+        .compose(v -> KafkaTopics.ensure(vertx, admin, pipeline.dlqTopic(), kafka))
         .compose(v -> KafkaTopics.awaitMetadata(vertx, dlqProducer, pipeline.dlqTopic(), kafka.startupTimeoutMs()))
         .compose(v -> {
           String identity = workerIdentity;

@@ -17,6 +17,8 @@ import java.util.Map;
 
 import static io.surge.testing.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Starting up: processes racing on a fresh database, and a worker-only process that still answers health. */
 @ExtendWith({VertxExtension.class, KafkaEngine.class})
@@ -34,6 +36,32 @@ class NodeStartIT {
 
     assertEquals(3, nodes.size(), "CREATE DATABASE and the migrations raced and every process started");
     nodes.forEach(n -> n.stop().await());
+  }
+
+  @Test
+  void withTopicCreationOffAMissingTopicStopsStartUpNamingIt() {
+    String topic = TestSurge.uniqueTopic("no-create-it");
+    Future<SurgeNode> started = SurgeNode.start(TestSurge.config(KafkaEngine.bootstrap(), topic,
+        Map.of("SURGE_KAFKA_CREATE_TOPICS", "false")));
+    Throwable e = assertThrows(Throwable.class, started::await);
+    assertTrue(String.valueOf(e.getMessage()).contains(topic), e::toString);
+  }
+
+  @Test
+  void createdTopicsCarryMinInsyncReplicas() throws Exception {
+    String topic = TestSurge.uniqueTopic("min-isr-it");
+    SurgeNode node = SurgeNode.start(TestSurge.config(KafkaEngine.bootstrap(), topic,
+        Map.of("SURGE_KAFKA_MIN_INSYNC_REPLICAS", "1"))).await();
+    try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", KafkaEngine.bootstrap()))) {
+      var resource = new org.apache.kafka.common.config.ConfigResource(
+          org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+      var config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+      assertEquals("1", config.get("min.insync.replicas").value());
+      assertEquals(org.apache.kafka.clients.admin.ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG,
+          config.get("min.insync.replicas").source(), "set on the topic, not the broker's default");
+    } finally {
+      node.stop().await();
+    }
   }
 
   @Test

@@ -85,6 +85,15 @@ public final class ConfigSource {
     return require(key).trim();
   }
 
+  /** {@code true} or {@code false}, nothing else. */
+  public boolean bool(String key) {
+    String raw = require(key).trim();
+    if (!raw.equals("true") && !raw.equals("false")) {
+      throw invalid(key, raw, "must be true or false");
+    }
+    return raw.equals("true");
+  }
+
   public int integer(String key, int min, int max) {
     long value = longValue(key, min, max);
     return (int) value;

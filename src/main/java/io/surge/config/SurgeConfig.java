@@ -129,9 +129,13 @@ public record SurgeConfig(Set<Role> roles, HttpConfig http, KafkaConfig kafka, P
     }
   }
 
+  /**
+   * The Kafka clients and the topics Surge creates: {@code createTopics} false for a managed cluster that
+   * forbids it (the topics must exist then); {@code minInsyncReplicas} 0 keeps the broker's default.
+   */
   public record KafkaConfig(String bootstrap, String topic, int partitions, short replicationFactor, int lingerMs,
                             int batchBytes, int requestTimeoutMs, int deliveryTimeoutMs, int startupTimeoutMs,
-                            String compression) {
+                            String compression, boolean createTopics, int minInsyncReplicas) {
     private static final Set<String> COMPRESSIONS = Set.of("none", "gzip", "snappy", "lz4", "zstd");
 
     static KafkaConfig from(ConfigSource s) {
@@ -149,7 +153,8 @@ public record SurgeConfig(Set<Role> roles, HttpConfig http, KafkaConfig kafka, P
       }
       return new KafkaConfig(s.string("kafka.bootstrap"), topic, s.integer("kafka.partitions", 1, 10_000),
           (short) s.integer("kafka.replicationFactor", 1, 32), linger, s.integer("kafka.batchBytes", 0, 16 << 20),
-          request, delivery, s.integer("kafka.startupTimeoutMs", 1000, 600_000), compression);
+          request, delivery, s.integer("kafka.startupTimeoutMs", 1000, 600_000), compression, s.bool("kafka.createTopics"),
+          s.integer("kafka.minInsyncReplicas", 0, 32));
     }
   }
 

@@ -101,7 +101,16 @@ class SurgeConfigTest {
       "SURGE_SECURITY_JWT_REQUESTS_PER_SECOND|-1",
       "SURGE_HTTP_MAX_HEADER_BYTES|10",
       "SURGE_HTTP_REQUEST_TIMEOUT_MS|50",
-      "SURGE_HTTP_IDLE_TIMEOUT_SECONDS|-1"})
+      "SURGE_HTTP_IDLE_TIMEOUT_SECONDS|-1",
+      "SURGE_KAFKA_CREATE_TOPICS|yes",
+      "SURGE_KAFKA_MIN_INSYNC_REPLICAS|-1",
+      "SURGE_MANAGEMENT_PORT|70000",
+      "SURGE_INGEST_MAX_ID_BYTES|0",
+      "SURGE_INGEST_MAX_SOURCE_BYTES|2400",
+      "SURGE_INGEST_MAX_SUBJECT_BYTES|3000",
+      "SURGE_PIPELINE_INSTANCE_ID|has space",
+      "SURGE_PIPELINE_SESSION_TIMEOUT_MS|1000",
+      "SURGE_PIPELINE_STALL_SECONDS|0"})
   void badOverrideFailsNamingTheVariable(String envName, String value) {
     ConfigSource source = ConfigSource.load(null, Map.of(envName, value));
 
