@@ -55,10 +55,12 @@ class NodeStartIT {
     try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", KafkaEngine.bootstrap()))) {
       var resource = new org.apache.kafka.common.config.ConfigResource(
           org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
-      var config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
-      assertEquals("1", config.get("min.insync.replicas").value());
-      assertEquals(org.apache.kafka.clients.admin.ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG,
-          config.get("min.insync.replicas").source(), "set on the topic, not the broker's default");
+      eventually(() -> {
+        var config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+        assertEquals("1", config.get("min.insync.replicas").value());
+        assertEquals(org.apache.kafka.clients.admin.ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG,
+            config.get("min.insync.replicas").source(), "set on the topic, not the broker's default");
+      });
     } finally {
       node.stop().await();
     }

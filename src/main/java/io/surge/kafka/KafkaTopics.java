@@ -39,8 +39,10 @@ public final class KafkaTopics {
             .recover(e -> isTopicExists(e) ? Future.succeededFuture() : Future.failedFuture(e));
     return created.compose(v -> Future.fromCompletionStage(admin.describeTopics(List.of(topic)).allTopicNames()
             .toCompletionStage(), vertx.getOrCreateContext()))
-        .recover(e -> Future.failedFuture(config.createTopics() ? e : new IllegalStateException("topic " + topic
-            + " cannot be described and kafka.createTopics is false: create it first (" + e.getMessage() + ")", e)))
+        // a topic created a moment ago may not be described yet: only the warning is lost then
+        .recover(e -> config.createTopics() ? Future.succeededFuture(Map.of())
+            : Future.failedFuture(new IllegalStateException("topic " + topic + " cannot be described and "
+                + "kafka.createTopics is false: create it first (" + e.getMessage() + ")", e)))
         .onSuccess(topics -> {
           TopicDescription d = topics.get(topic);
           if (d != null && !d.partitions().isEmpty() && d.partitions().get(0).replicas().size() < 2) {
