@@ -34,10 +34,6 @@ public enum DataForm {
     return form == JSONB ? JSON : form;
   }
 
-  public boolean isJson() {
-    return this == JSONB || this == JSON;
-  }
-
   /** The data as the JSON event format carries it: a raw JSON value, a string, or Base64. */
   public void write(com.fasterxml.jackson.core.JsonGenerator g, byte[] data) throws java.io.IOException {
     switch (this) {

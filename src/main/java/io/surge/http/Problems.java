@@ -8,7 +8,8 @@ import java.util.Map;
 
 /** Every problem type Surge answers with, and the one place that maps exceptions to them. */
 public final class Problems {
-  private static final String TYPE_PREFIX = "urn:surge:problem:";
+  /** Every problem type is this followed by a slug ({@code invalid-event}, ...). */
+  public static final String TYPE_PREFIX = "urn:surge:problem:";
 
   private Problems() {}
 

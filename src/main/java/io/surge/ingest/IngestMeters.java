@@ -4,16 +4,16 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.surge.http.ProblemException;
+import io.surge.http.Problems;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Ingest's meters: events accepted, requests refused by problem type (a fixed set: the slugs of
- * {@link io.surge.http.Problems}), and events sent to Kafka and not yet acknowledged.
+ * {@link Problems}), and events sent to Kafka and not yet acknowledged.
  */
 public final class IngestMeters {
-  private static final String TYPE_PREFIX = "urn:surge:problem:";
   private final MeterRegistry registry;
   private final Counter accepted;
   private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
@@ -32,8 +32,8 @@ public final class IngestMeters {
 
   /** A refused ingest request, by the type of its problem ({@code internal} for anything else). */
   void rejected(Throwable failure) {
-    String reason = failure instanceof ProblemException p && p.type().startsWith(TYPE_PREFIX)
-        ? p.type().substring(TYPE_PREFIX.length()) : "internal";
+    String reason = failure instanceof ProblemException p && p.type().startsWith(Problems.TYPE_PREFIX)
+        ? p.type().substring(Problems.TYPE_PREFIX.length()) : "internal";
     rejected.computeIfAbsent(reason, r -> Counter.builder("surge.ingest.requests.rejected").tag("reason", r)
         .description("ingest requests answered with a problem").register(registry)).increment();
   }

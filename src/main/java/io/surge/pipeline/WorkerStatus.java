@@ -89,10 +89,6 @@ public final class WorkerStatus {
     return persisted.get();
   }
 
-  public long deadLettered() {
-    return invalid.get() + refused.get();
-  }
-
   long invalidRecords() {
     return invalid.get();
   }
