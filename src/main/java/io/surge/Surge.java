@@ -2,11 +2,13 @@ package io.surge;
 
 import io.surge.config.ConfigException;
 import io.surge.config.SurgeConfig;
+import io.surge.ops.ShutdownSignals;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** The command line: {@code surge run [--roles ingest,worker,query] [--config conf/surge.json]}. */
@@ -37,6 +39,8 @@ public final class Surge {
         System.err.println("surge: " + e.getMessage());
         return 2;
       }
+      // from here on a SIGTERM waits for the start to finish, then stops what started
+      ShutdownSignals signals = ShutdownSignals.install();
       SurgeNode node;
       try {
         node = SurgeNode.start(surgeConfig).await();
@@ -44,13 +48,7 @@ public final class Surge {
         System.err.println("surge: could not start: " + io.surge.config.Redaction.redact(e.getMessage()));
         return 1;
       }
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> node.stop().await(), "surge-shutdown"));
-      try {
-        Thread.currentThread().join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return 0;
+      return signals.awaitThenStop(node::stop, Duration.ofSeconds(surgeConfig.shutdown().timeoutSeconds()));
     }
   }
 }

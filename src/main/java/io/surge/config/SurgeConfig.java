@@ -16,7 +16,7 @@ import java.util.Set;
 /** Surge's whole configuration, typed and validated; built once at start-up. */
 public record SurgeConfig(Set<Role> roles, HttpConfig http, KafkaConfig kafka, PgConfig pg, RedisConfig redis,
                           IngestLimits ingest, PipelineConfig pipeline, QueryConfig query, SecurityConfig security,
-                          ManagementConfig management) {
+                          ManagementConfig management, ShutdownConfig shutdown) {
 
   public static SurgeConfig from(ConfigSource source) {
     return new SurgeConfig(
@@ -29,7 +29,27 @@ public record SurgeConfig(Set<Role> roles, HttpConfig http, KafkaConfig kafka, P
         PipelineConfig.from(source),
         QueryConfig.from(source),
         SecurityConfig.from(source),
-        ManagementConfig.from(source));
+        ManagementConfig.from(source),
+        ShutdownConfig.from(source));
+  }
+
+  /**
+   * What SIGTERM does: readiness DOWN at once, the listener serves on for {@code drainSeconds} (so a load
+   * balancer stops sending), then in-flight requests get up to {@code graceSeconds} to finish; past
+   * {@code timeoutSeconds} from the signal the process exits anyway.
+   */
+  public record ShutdownConfig(int drainSeconds, int graceSeconds, int timeoutSeconds) {
+    static ShutdownConfig from(ConfigSource s) {
+      int drain = s.integer("shutdown.drainSeconds", 0, 600);
+      int grace = s.integer("shutdown.graceSeconds", 0, 600);
+      int timeout = s.integer("shutdown.timeoutSeconds", 1, 3600);
+      // the rest of the stop (flush the producer, commit the batches in hand) needs a few seconds too
+      if (timeout < drain + grace + 5) {
+        throw s.invalid("shutdown.timeoutSeconds", Integer.toString(timeout),
+            "must be at least shutdown.drainSeconds + shutdown.graceSeconds + 5 = " + (drain + grace + 5));
+      }
+      return new ShutdownConfig(drain, grace, timeout);
+    }
   }
 
   /** The management listener (health and metrics); port 0 turns it off. */

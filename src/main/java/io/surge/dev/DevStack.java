@@ -46,6 +46,8 @@ public final class DevStack {
     env.put("SURGE_KAFKA_BOOTSTRAP", kafka.join());
     env.put("SURGE_PG_URL", pg.join());
     env.put("SURGE_REDIS_URL", redis.join());
+    // no load balancer to wait for: Ctrl-C stops at once
+    env.putIfAbsent("SURGE_SHUTDOWN_DRAIN_SECONDS", "0");
     String key = env.get("SURGE_BOOTSTRAP_KEY");
     if (key == null || key.isBlank()) {
       key = devBootstrapKey(dir);

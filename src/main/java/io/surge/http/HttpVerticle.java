@@ -1,7 +1,10 @@
 package io.surge.http;
 
 import io.surge.config.SurgeConfig;
+import io.surge.ops.Drain;
 import io.surge.ops.RequestIds;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -26,11 +29,16 @@ public final class HttpVerticle extends VerticleBase {
 
   private final SurgeConfig.HttpConfig config;
   private final List<Consumer<Router>> routes;
+  private final Drain drain;
+  private final long graceMs;
   private HttpServer server;
 
-  public HttpVerticle(SurgeConfig.HttpConfig config, List<Consumer<Router>> routes) {
+  /** {@code graceMs}: how long requests in flight when the verticle stops get to finish. */
+  public HttpVerticle(SurgeConfig.HttpConfig config, List<Consumer<Router>> routes, Drain drain, long graceMs) {
     this.config = config;
     this.routes = routes;
+    this.drain = drain;
+    this.graceMs = graceMs;
   }
 
   @Override
@@ -60,7 +68,19 @@ public final class HttpVerticle extends VerticleBase {
     }
     server = vertx.createHttpServer(options).invalidRequestHandler(CodecFailures::answer);
     // every request gets its X-Request-Id here, before anything can refuse it
-    return server.requestHandler(RequestIds.around(new RequestGate(router))).listen();
+    Handler<HttpServerRequest> requests = RequestIds.around(new RequestGate(router));
+    return server.requestHandler(request -> {
+      if (drain.draining()) {
+        Drain.closeAfterAnswer(request, graceMs);
+      }
+      requests.handle(request);
+    }).listen();
+  }
+
+  /** Stops accepting connections; requests in flight get {@code graceMs} to be answered before theirs close. */
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.shutdown(graceMs, TimeUnit.MILLISECONDS);
   }
 
   /** The port the server bound (useful when configured as 0). */

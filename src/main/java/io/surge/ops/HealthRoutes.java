@@ -11,9 +11,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** {@code GET /health/live} (the process answers) and {@code GET /health/ready} (every dependency answers). */
+/**
+ * {@code GET /health/live} (the process answers) and {@code GET /health/ready} (every dependency answers, and
+ * the process is not shutting down).
+ */
 public final class HealthRoutes {
   private final Map<String, Supplier<Future<?>>> checks = new LinkedHashMap<>();
+  private final Drain drain;
+
+  public HealthRoutes(Drain drain) {
+    this.drain = drain;
+  }
 
   public HealthRoutes check(String name, Supplier<Future<?>> check) {
     checks.put(name, check);
@@ -26,6 +34,10 @@ public final class HealthRoutes {
   }
 
   private void ready(RoutingContext ctx) {
+    if (drain.draining()) {
+      answer(ctx, 503, new JsonObject().put("status", "DOWN").put("checks", new JsonObject().put("shutdown", "DOWN")));
+      return;
+    }
     List<String> names = new ArrayList<>(checks.keySet());
     List<Future<?>> results = new ArrayList<>(names.size());
     for (String name : names) {

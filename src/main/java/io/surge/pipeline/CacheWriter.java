@@ -96,6 +96,11 @@ public final class CacheWriter {
     return chain;
   }
 
+  /** Completes once every update queued so far was sent (or given up on): a graceful stop waits for it. */
+  public synchronized Future<Void> idle() {
+    return chain;
+  }
+
   private void enqueue(java.util.function.Supplier<List<Persisted>> batch) {
     queued++;
     chain = chain.transform(v -> send(batch.get())).andThen(v -> {

@@ -183,6 +183,19 @@ final class Drill implements AutoCloseable {
     return faultNanos;
   }
 
+  /** Every load sends nothing more to this process (see {@link Load#avoid}). */
+  void avoid(SurgeProcess process) {
+    loads.forEach(l -> l.avoid(process.httpPort()));
+  }
+
+  /** Failed attempts since the fault, by kind (an exception's class, or the status answered). */
+  Map<String, Long> failuresSinceFault() {
+    Map<String, Long> kinds = new TreeMap<>();
+    loads.forEach(l -> l.failures().stream().filter(f -> f.nanos() - faultNanos > 0)
+        .forEach(f -> kinds.merge(f.kind(), 1L, Long::sum)));
+    return kinds;
+  }
+
   long failedAttemptsSinceFault() {
     return loads.stream().mapToLong(l -> l.failuresAfter(faultNanos)).sum();
   }

@@ -35,6 +35,7 @@ final class Load {
   private final Context context;
   private final WebClient client;
   private final List<Integer> ports;
+  private final java.util.Set<Integer> avoided = ConcurrentHashMap.newKeySet();
   private final String source;
   private final String runId;
   private final int events;
@@ -75,6 +76,14 @@ final class Load {
       timer = vertx.setPeriodic(10, id -> tick());
     });
     return done.future();
+  }
+
+  /**
+   * Sends nothing more to {@code port}, as a load balancer does once the instance's readiness is DOWN; requests
+   * already sent there still get their answers.
+   */
+  void avoid(int port) {
+    avoided.add(port);
   }
 
   /** Sends no new events; the ones already sent are still retried until acknowledged. */
@@ -138,6 +147,9 @@ final class Load {
     inflight++;
     attempts.incrementAndGet();
     int port = ports.get(Math.floorMod(attempt, ports.size()));
+    for (int i = 1; avoided.contains(port) && i < ports.size(); i++) {
+      port = ports.get(Math.floorMod(attempt + i, ports.size()));
+    }
     client.post(port, "127.0.0.1", "/v1/events")
         .putHeader("Authorization", "Bearer " + TestSurge.BOOTSTRAP_KEY)
         .putHeader("Content-Type", "application/cloudevents+json")
@@ -152,7 +164,7 @@ final class Load {
             finishIfDone();
             return;
           }
-          failed(now, ar.succeeded() ? kind(ar.result()) : ar.cause().getClass().getSimpleName());
+          failed(now, ar.succeeded() ? kind(ar.result()) : kind(ar.cause()));
           if (now - firstSent > GIVE_UP_NANOS) {
             gaveUp.incrementAndGet();
             open--;
@@ -168,7 +180,15 @@ final class Load {
     failuresByKind.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
   }
 
+  /** A refused connection carried no request (a load balancer retries it elsewhere); anything else lost one. */
+  private static String kind(Throwable failure) {
+    return failure instanceof java.net.ConnectException ? "connection refused" : failure.getClass().getSimpleName();
+  }
+
   private static String kind(HttpResponse<Buffer> response) {
+    if (response.statusCode() == 503 && response.getHeader("Retry-After") == null) {
+      return "status 503 without Retry-After";
+    }
     return "status " + response.statusCode();
   }
 

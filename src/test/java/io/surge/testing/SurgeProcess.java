@@ -72,7 +72,7 @@ public final class SurgeProcess implements AutoCloseable {
   }
 
   /**
-   * SIGTERM: the process runs its shutdown hook (stop HTTP, finish batches, flush the producer).
+   * SIGTERM: the process stops gracefully (drain, answer requests in flight, flush the producer, commit batches).
    * Returns its exit code, or fails if it is still running after {@code timeout}.
    */
   public int terminate(Duration timeout) {
@@ -80,11 +80,17 @@ public final class SurgeProcess implements AutoCloseable {
     return awaitExit(timeout);
   }
 
+  /** Sends SIGTERM and returns at once. */
+  public void sigterm() {
+    process.destroy();
+  }
+
   public boolean isAlive() {
     return process.isAlive();
   }
 
-  private int awaitExit(Duration timeout) {
+  /** The exit code, once the process ended; fails if it is still running after {@code timeout}. */
+  public int awaitExit(Duration timeout) {
     try {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         throw new AssertionError("surge process still running " + timeout + " after the signal: " + output());

@@ -49,6 +49,7 @@ public final class TestSurge {
     env.put("SURGE_HTTP_PORT", "0");
     env.put("SURGE_HTTP_INSTANCES", "1");
     env.put("SURGE_MANAGEMENT_PORT", "0"); // off: many nodes share this machine; MetricsIT turns it on
+    env.put("SURGE_SHUTDOWN_DRAIN_SECONDS", "0"); // no load balancer in front; GracefulShutdownIT sets one
     env.put("SURGE_KAFKA_BOOTSTRAP", bootstrap);
     env.put("SURGE_KAFKA_TOPIC", topic);
     env.put("SURGE_KAFKA_PARTITIONS", "3");
