@@ -147,7 +147,7 @@ public final class SurgeNode {
   /** API keys and JWTs: every /v1 route is behind the bearer check, mounted before any other route. */
   private Future<Void> startSecurity() {
     KeyStore keys = new KeyStore(pool);
-    rateLimits = new RateLimits(new RateLimiter(new RedisGate(redis), config.redis().keyPrefix(),
+    rateLimits = new RateLimits(new RateLimiter(new RedisGate(redis, metrics.registry(), "rate_limit"), config.redis().keyPrefix(),
         config.security().rateLimitLocalFallback()));
     Future<JwtVerifier> jwt = config.security().jwt() == null ? Future.succeededFuture()
         : JwtVerifier.start(vertx, config.security().jwt());
@@ -168,7 +168,7 @@ public final class SurgeNode {
     Admin admin = track(KafkaClients.admin(kafka, "surge-ingest-admin"));
     Producer<byte[], byte[]> producer = track(KafkaClients.eventProducer(kafka, "surge-ingest"));
     inflight = new InflightLimit(config.ingest().maxInflightEvents());
-    EventPublisher publisher = new EventPublisher(producer, kafka.topic(), inflight, config.ingest().retryAfterSeconds());
+    EventPublisher publisher = new EventPublisher(producer, kafka.topic(), inflight, config.ingest().retryAfterSeconds(), metrics.registry());
     health.check("kafka", new KafkaReadiness(vertx, admin, 2000));
     waits = PersistedWaits.start(vertx, config.pg().url(), kafka.topic());
     routes.add(new IngestRoutes(config.ingest(), publisher, waits, rateLimits, new IngestMeters(metrics.registry(), inflight)));
@@ -188,9 +188,9 @@ public final class SurgeNode {
       topics.add(t.name());
       ingress.put(t.name(), t);
     }
-    DeadLetters deadLetters = new DeadLetters(dlqProducer, pipeline.dlqTopic());
+    DeadLetters deadLetters = new DeadLetters(dlqProducer, pipeline.dlqTopic(), metrics.registry());
     EventWriter writer = new EventWriter(pool);
-    CacheWriter cache = new CacheWriter(vertx, redis, config.redis());
+    CacheWriter cache = new CacheWriter(vertx, redis, config.redis(), metrics.registry());
     EventRecordDecoder decoder = new EventRecordDecoder(ingress, config.ingest().maxJsonDepth(), config.ingest().events());
     return KafkaTopics.ensure(vertx, admin, kafka.topic(), kafka)
         .compose(v -> KafkaTopics.ensure(vertx, admin, pipeline.dlqTopic(), kafka))
@@ -243,7 +243,7 @@ public final class SurgeNode {
   }
 
   private Future<Void> startQuery() {
-    routes.add(new QueryRoutes(pool, new RedisGate(redis), config.redis(), config.query())::mount);
+    routes.add(new QueryRoutes(pool, new RedisGate(redis, metrics.registry(), "query"), config.redis(), config.query())::mount);
     return Future.succeededFuture();
   }
 
