@@ -115,7 +115,8 @@ public final class SurgeNode {
       routes.add(ingest.routes());
     }
     if (config.roles().contains(Role.QUERY)) {
-      routes.add(new QueryRoutes(shared.pool(), new RedisGate(shared.redis()), config.redis(), config.query())::mount);
+      routes.add(new QueryRoutes(shared.pool(), new RedisGate(shared.redis(), metrics.registry(), "query"), config.redis(),
+          config.query())::mount);
     }
     if (security != null) {
       routes.add(security.admin());

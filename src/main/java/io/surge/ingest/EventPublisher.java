@@ -1,8 +1,10 @@
 package io.surge.ingest;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.surge.cloudevents.CloudEvent;
 import io.surge.cloudevents.KafkaBinding;
 import io.surge.http.Problems;
+import io.surge.kafka.ProducerErrors;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -25,12 +27,15 @@ public final class EventPublisher {
   private final String topic;
   private final InflightLimit inflight;
   private final int retryAfterSeconds;
+  private final ProducerErrors errors;
 
-  public EventPublisher(Producer<byte[], byte[]> producer, String topic, InflightLimit inflight, int retryAfterSeconds) {
+  public EventPublisher(Producer<byte[], byte[]> producer, String topic, InflightLimit inflight, int retryAfterSeconds,
+                        MeterRegistry registry) {
     this.producer = producer;
     this.topic = topic;
     this.inflight = inflight;
     this.retryAfterSeconds = retryAfterSeconds;
+    this.errors = new ProducerErrors(registry, "ingest");
   }
 
   /** The Kafka position of each event, in request order; every record carries {@code tenant}. */
@@ -70,6 +75,7 @@ public final class EventPublisher {
 
     void record(int index, RecordMetadata metadata, Throwable error) {
       if (error != null) {
+        errors.record(error);
         failure = error;
       } else {
         results[index] = metadata;

@@ -38,7 +38,8 @@ public final class IngestStarter {
     Admin admin = KafkaClients.admin(kafka, "surge-ingest-admin");
     Producer<byte[], byte[]> producer = KafkaClients.eventProducer(kafka, "surge-ingest");
     InflightLimit inflight = new InflightLimit(config.ingest().maxInflightEvents());
-    EventPublisher publisher = new EventPublisher(producer, kafka.topic(), inflight, config.ingest().retryAfterSeconds());
+    EventPublisher publisher = new EventPublisher(producer, kafka.topic(), inflight, config.ingest().retryAfterSeconds(),
+        shared.metrics().registry());
     PersistedWaits waits = PersistedWaits.start(shared.vertx(), config.pg().url(), kafka.topic());
     Ingest ingest = new Ingest(new IngestRoutes(config.ingest(), publisher, waits, rateLimits,
         new IngestMeters(shared.metrics().registry(), inflight)), inflight, waits, producer, admin, shared.vertx());

@@ -28,7 +28,8 @@ public final class SecurityStarter {
   public static Future<Security> start(SharedClients shared) {
     SurgeConfig config = shared.config();
     KeyStore keys = new KeyStore(shared.pool());
-    RateLimits rateLimits = new RateLimits(new RateLimiter(new RedisGate(shared.redis()), config.redis().keyPrefix(),
+    RateLimits rateLimits = new RateLimits(new RateLimiter(new RedisGate(shared.redis(), shared.metrics().registry(), "rate_limit"),
+        config.redis().keyPrefix(),
         config.security().rateLimitLocalFallback()));
     Future<JwtVerifier> jwt = config.security().jwt() == null ? Future.succeededFuture()
         : JwtVerifier.start(shared.vertx(), config.security().jwt());

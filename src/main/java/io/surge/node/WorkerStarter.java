@@ -59,10 +59,10 @@ public final class WorkerStarter {
     Admin admin = KafkaClients.admin(kafka, "surge-worker-admin");
     Producer<byte[], byte[]> dlqProducer = KafkaClients.eventProducer(kafka, "surge-dlq");
     // filled from event loops as the verticles deploy, read by health checks on others
-    CacheWriter cache = new CacheWriter(vertx, shared.redis(), config.redis());
+    CacheWriter cache = new CacheWriter(vertx, shared.redis(), config.redis(), shared.metrics().registry());
     Workers workers = new Workers(new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>(), cache, dlqProducer, admin,
         vertx);
-    DeadLetters deadLetters = new DeadLetters(dlqProducer, pipeline.dlqTopic());
+    DeadLetters deadLetters = new DeadLetters(dlqProducer, pipeline.dlqTopic(), shared.metrics().registry());
     EventWriter writer = new EventWriter(shared.pool());
     EventRecordDecoder decoder = new EventRecordDecoder(ingress, config.ingest().maxJsonDepth(), config.ingest().events());
     WorkerMeters meters = new WorkerMeters(shared.metrics().registry());

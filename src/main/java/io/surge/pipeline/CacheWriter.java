@@ -1,6 +1,9 @@
 package io.surge.pipeline;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.surge.cache.LatestScript;
+import io.surge.cache.RedisFailures;
 import io.surge.cache.RedisKeys;
 import io.surge.cloudevents.StructuredWriter;
 import io.surge.config.SurgeConfig.RedisConfig;
@@ -32,7 +35,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Redis is a cache: a failed update never holds back persisting. What a failed update would have written is
  * remembered (bounded) and written, newest-wins, when Redis answers again; recent lists it touched are dropped;
  * counters before the recovery minute are declared incomplete ({@link RedisKeys#statsValidFrom}), so stats for
- * them come from Postgres. Past the bound, every latest and recent entry is swept instead.
+ * them come from Postgres. Past the bound, every latest and recent entry is swept instead. Each failed update
+ * or heal counts once in {@code surge.redis.failures{operation=cache_write}}.
  */
 public final class CacheWriter {
   private static final Logger LOG = LoggerFactory.getLogger(CacheWriter.class);
@@ -49,6 +53,7 @@ public final class CacheWriter {
   private final RedisKeys keys;
   private final RedisConfig config;
   private final LatestScript latest = new LatestScript();
+  private final Counter failures;
 
   // Guarded by this: heal state, and the chain that keeps batches in order.
   private final Map<String, Latest> pendingLatest = new HashMap<>();
@@ -60,11 +65,12 @@ public final class CacheWriter {
   private Future<Void> chain = Future.succeededFuture();
   private List<Persisted> waiting = new ArrayList<>();
 
-  public CacheWriter(Vertx vertx, Redis redis, RedisConfig config) {
+  public CacheWriter(Vertx vertx, Redis redis, RedisConfig config, MeterRegistry registry) {
     this.vertx = vertx;
     this.redis = redis;
     this.keys = new RedisKeys(config.keyPrefix());
     this.config = config;
+    this.failures = RedisFailures.counter(registry, "cache_write");
   }
 
   private record Latest(String key, long tsMicros, long seq, byte[] body) {
@@ -122,6 +128,7 @@ public final class CacheWriter {
         .timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .<Void>mapEmpty()
         .recover(e -> {
+          failures.increment();
           synchronized (this) {
             if (!failed) {
               LOG.warn("Redis update failed, will heal the cache when Redis answers: {}", e.toString());
@@ -145,6 +152,7 @@ public final class CacheWriter {
       synchronized (this) {
         healScheduled = false;
         chain = chain.transform(v -> heal().timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS).recover(e -> {
+          failures.increment();
           scheduleHeal();
           return Future.succeededFuture();
         }));

@@ -1,5 +1,7 @@
 package io.surge.pipeline;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.surge.kafka.ProducerErrors;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,10 +28,12 @@ public final class DeadLetters {
 
   private final Producer<byte[], byte[]> producer;
   private final String topic;
+  private final ProducerErrors errors;
 
-  public DeadLetters(Producer<byte[], byte[]> producer, String topic) {
+  public DeadLetters(Producer<byte[], byte[]> producer, String topic, MeterRegistry registry) {
     this.producer = producer;
     this.topic = topic;
+    this.errors = new ProducerErrors(registry, "dlq");
   }
 
   /** A record that cannot be stored, why, and the SQLSTATE when Postgres said so (else null). */
@@ -53,10 +57,12 @@ public final class DeadLetters {
           if (error == null) {
             ack.complete();
           } else {
+            errors.record(error);
             ack.fail(error);
           }
         });
       } catch (RuntimeException e) {
+        errors.record(e);
         ack.fail(e);
       }
     }

@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.UUID;
 
 import static io.surge.testing.Eventually.eventually;
+import static io.surge.testing.MetricsText.scrape;
+import static io.surge.testing.MetricsText.value;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,6 +68,39 @@ class MetricsIT {
       assertEquals(0, value(text, "surge_worker_lag_records"), "nothing behind once persisted");
       assertEquals(2, text.lines().filter(l -> l.startsWith("surge_worker_up{")).count(), "one gauge per worker");
       assertTrue(!text.contains("tenant=") && !text.contains("/v1/events/"), "no tenant or raw path in any label");
+      assertEquals(0, value(text, "surge_redis_failures_total"));
+      assertEquals(0, value(text, "surge_kafka_producer_errors_total"));
+      assertTrue(text.contains("surge_kafka_producer_errors_total{client=\"dlq\",reason=\"TimeoutException\"}"),
+          "producer errors are registered at 0, so a first one is a rise");
+    } finally {
+      node.stop().await();
+    }
+  }
+
+  @Test
+  void redisFailuresAreCountedByWhatTheCallWasFor(Vertx vertx) {
+    int port = FreePorts.pick();
+    SurgeNode node = TestSurge.start(KafkaEngine.bootstrap(), TestSurge.uniqueTopic("metrics-redis-it"), Map.of(
+        "SURGE_ROLES", "ingest,worker,query", "SURGE_MANAGEMENT_PORT", Integer.toString(port),
+        "SURGE_MANAGEMENT_HOST", "127.0.0.1",
+        "SURGE_REDIS_URL", "redis://127.0.0.1:" + FreePorts.pick())); // nothing listens there: every call fails
+    try {
+      WebClient client = TestSurge.client(vertx, node.httpPort());
+      WebClient management = WebClient.create(vertx);
+
+      // given an event ingested, persisted and read back while Redis refuses every connection
+      JsonObject event = event();
+      assertEquals(202, post(client, "application/cloudevents+json", event.encode()).statusCode());
+      eventually(() -> assertEquals(200, client.get("/v1/events/" + event.getString("id"))
+          .addQueryParam("source", "/it/metrics").send().await().statusCode()));
+
+      // then the worker's cache update and the query's cache read are each counted under their own operation
+      eventually(() -> {
+        String text = scrape(management, port);
+        assertTrue(value(text, "surge_redis_failures_total", "operation=\"cache_write\"") >= 1, "cache_write");
+        assertTrue(value(text, "surge_redis_failures_total", "operation=\"query\"") >= 1, "query");
+        assertEquals(0, value(text, "surge_redis_failures_total", "operation=\"rate_limit\""), "no key has a limit");
+      });
     } finally {
       node.stop().await();
     }
@@ -78,29 +113,5 @@ class MetricsIT {
 
   private static HttpResponse<Buffer> post(WebClient client, String contentType, String body) {
     return client.post("/v1/events").putHeader("Content-Type", contentType).sendBuffer(Buffer.buffer(body)).await();
-  }
-
-  private static String scrape(WebClient management, int port) {
-    HttpResponse<Buffer> r = management.get(port, "127.0.0.1", "/metrics").send().await();
-    assertEquals(200, r.statusCode());
-    assertTrue(r.getHeader("Content-Type").startsWith("text/plain"));
-    return r.bodyAsString();
-  }
-
-  /** The sum of every sample of {@code name} whose labels contain all of {@code labels}. */
-  private static double value(String text, String name, String... labels) {
-    double sum = 0;
-    for (String line : text.split("\n")) {
-      if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
-        boolean matches = true;
-        for (String label : labels) {
-          matches &= line.contains(label);
-        }
-        if (matches) {
-          sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-        }
-      }
-    }
-    return sum;
   }
 }

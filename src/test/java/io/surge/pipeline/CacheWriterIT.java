@@ -1,5 +1,6 @@
 package io.surge.pipeline;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.surge.cache.RedisKeys;
 import io.surge.cloudevents.EventDraft;
 import io.surge.cloudevents.EventLimits;
@@ -31,7 +32,8 @@ class CacheWriterIT {
     String prefix = RedisEngine.uniquePrefix();
     Redis redis = Redis.createClient(vertx, RedisEngine.url());
     RedisKeys keys = new RedisKeys(prefix);
-    CacheWriter writer = new CacheWriter(vertx, redis, new RedisConfig(RedisEngine.url(), prefix, 60, 10, 600));
+    CacheWriter writer = new CacheWriter(vertx, redis, new RedisConfig(RedisEngine.url(), prefix, 60, 10, 600),
+        new SimpleMeterRegistry());
     OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
     writer.update(List.of(persisted("first", now, 1))).await();
     String validFrom = redis.send(Request.cmd(Command.GET).arg(keys.statsValidFrom())).await().toString();

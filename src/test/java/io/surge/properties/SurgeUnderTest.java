@@ -42,6 +42,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import static io.surge.testing.Eventually.eventually;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /**
  * One in-process Surge node (roles ingest and worker, one Kafka ingress topic) and the means to learn what became
  * of an event sent to it: refused at the edge, persisted in Postgres, dead-lettered, or none of these in time.
@@ -221,30 +224,48 @@ final class SurgeUnderTest implements AutoCloseable {
     }
   }
 
-  /** Polls Postgres (by the record's topic, partition and offset) and the DLQ until one has it. */
+  /**
+   * Polls Postgres (by the record's topic, partition and offset) and the DLQ until one has it; Lost after
+   * {@code within}, or as soon as every worker thread died and the DLQ, read to its end, does not have it.
+   */
   private Fate fateOf(Where where, Duration within) {
-    long deadline = System.nanoTime() + within.toNanos();
-    do {
-      Persisted row = row(where);
-      if (row != null) {
-        return row;
-      }
-      String reason = deadLetter(where);
-      if (reason != null) {
-        return new DeadLettered(reason);
-      }
-      if (workersAlive() == 0) {
-        // a worker thread that died takes its partitions to the others, which meet the same record and die too
-        sleep(500);
-        row = row(where);
-        reason = deadLetter(where);
-        if (row == null && reason == null && workersAlive() == 0) {
-          return new Lost("every worker thread died (record " + where.key() + ")");
+    try {
+      return eventually(within, () -> {
+        Fate found = found(where);
+        if (found != null) {
+          return found;
         }
-      }
-    } while (System.nanoTime() < deadline);
-    return new Lost("record " + where.key() + " neither in Postgres nor in the DLQ after " + within.toSeconds()
-        + " s; worker threads alive: " + workersAlive());
+        if (workersAlive() == 0) {
+          // a worker thread that died takes its partitions to the others, which meet the same record and die too;
+          // nothing writes any more, so what Postgres and the whole DLQ hold now is final
+          readDeadLettersToEnd();
+          found = found(where);
+          return found != null ? found : new Lost("every worker thread died (record " + where.key() + ")");
+        }
+        throw new AssertionError("not yet persisted or dead-lettered");
+      });
+    } catch (AssertionError e) {
+      return new Lost("record " + where.key() + " neither in Postgres nor in the DLQ (" + e.getMessage()
+          + "); worker threads alive: " + workersAlive());
+    }
+  }
+
+  /** The record's row or dead letter, or null while neither exists. */
+  private Fate found(Where where) {
+    Persisted row = row(where);
+    if (row != null) {
+      return row;
+    }
+    String reason = deadLetter(where);
+    return reason == null ? null : new DeadLettered(reason);
+  }
+
+  private void readDeadLettersToEnd() {
+    Map<TopicPartition, Long> end = dlq.endOffsets(dlq.assignment(), Duration.ofSeconds(10));
+    eventually(Duration.ofSeconds(10), () -> {
+      pollDeadLetters();
+      end.forEach((tp, offset) -> assertTrue(dlq.position(tp) >= offset, "DLQ read up to " + tp + "@" + offset));
+    });
   }
 
   private Persisted row(Where where) {
@@ -260,6 +281,11 @@ final class SurgeUnderTest implements AutoCloseable {
 
   /** Reads what arrived in the DLQ since the last look (about 75 ms); the reason for the record, or null. */
   private String deadLetter(Where where) {
+    pollDeadLetters();
+    return deadLetters.get(where.key());
+  }
+
+  private void pollDeadLetters() {
     for (ConsumerRecord<byte[], byte[]> r : dlq.poll(Duration.ofMillis(75))) {
       Header t = r.headers().lastHeader(DeadLetters.TOPIC);
       Header p = r.headers().lastHeader(DeadLetters.PARTITION);
@@ -269,7 +295,6 @@ final class SurgeUnderTest implements AutoCloseable {
         deadLetters.put(utf8(t) + "/" + utf8(p) + "/" + utf8(o), reason == null ? "" : utf8(reason));
       }
     }
-    return deadLetters.get(where.key());
   }
 
   /** Worker threads of this JVM still running (test JVMs run one node at a time). */
@@ -288,14 +313,5 @@ final class SurgeUnderTest implements AutoCloseable {
 
   private static String utf8(Header h) {
     return new String(h.value(), StandardCharsets.UTF_8);
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
   }
 }

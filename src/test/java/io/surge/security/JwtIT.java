@@ -22,10 +22,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
 
+import static io.surge.testing.Eventually.eventually;
 import static io.surge.testing.Problem.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -126,20 +128,11 @@ class JwtIT {
   }
 
   private static HttpResponse<Buffer> awaitOk(String token, String id) {
-    long deadline = System.nanoTime() + 20_000_000_000L;
-    HttpResponse<Buffer> last;
-    do {
-      last = get(token, "/v1/events/" + id + "?source=/it/jwt");
-      if (last.statusCode() == 200) {
-        return last;
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    } while (System.nanoTime() < deadline);
-    throw new AssertionError("not found: " + last.bodyAsString());
+    return eventually(Duration.ofSeconds(20), () -> {
+      HttpResponse<Buffer> found = get(token, "/v1/events/" + id + "?source=/it/jwt");
+      assertEquals(200, found.statusCode(), found::bodyAsString);
+      return found;
+    });
   }
 
   private static KeyPair rsa() throws Exception {

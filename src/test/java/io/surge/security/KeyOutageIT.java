@@ -29,6 +29,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import static io.surge.testing.Eventually.eventually;
 import static io.surge.testing.Problem.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -168,14 +169,6 @@ class KeyOutageIT {
   }
 
   private static void awaitStatus(WebClient client, int status, Duration within) {
-    long deadline = System.nanoTime() + within.toNanos();
-    int last;
-    do {
-      last = post(client).statusCode();
-      if (last == status) {
-        return;
-      }
-    } while (System.nanoTime() < deadline);
-    assertEquals(status, last, "still " + last + " after " + within);
+    eventually(within, () -> assertEquals(status, post(client).statusCode()));
   }
 }

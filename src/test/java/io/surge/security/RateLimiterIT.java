@@ -1,6 +1,9 @@
 package io.surge.security;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.surge.cache.RedisGate;
+import io.surge.dev.FreePorts;
 import io.surge.testing.RedisEngine;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -104,6 +107,20 @@ class RateLimiterIT {
     assertEquals(4, a.redisCalls() + b.redisCalls());
   }
 
+  @Test
+  void aRedisThatRefusesIsCountedOnceAndTheLocalBucketDecides(Vertx vertx) {
+    MeterRegistry registry = new SimpleMeterRegistry();
+    Redis refusing = Redis.createClient(vertx, "redis://127.0.0.1:" + FreePorts.pick()); // nothing listens there
+    RateLimiter limiter = new RateLimiter(new RedisGate(refusing, registry, "rate_limit"), RedisEngine.uniquePrefix(), true);
+    String bucket = "key-" + UUID.randomUUID();
+
+    assertTrue(limiter.acquire(bucket, 3, 1).await().allowed(), "the local bucket answers");
+    assertTrue(limiter.acquire(bucket, 3, 1).await().allowed(), "the gate skips Redis for a moment");
+
+    // one failed call; the skipped one sent nothing and is not a Redis failure
+    assertEquals(1, registry.get("surge.redis.failures").tag("operation", "rate_limit").counter().count());
+  }
+
   /** Two limiters (two instances) with the same Redis key prefix, and a fresh bucket name they share. */
   private record SharedBucket(RateLimiter a, RateLimiter b, String name) {
     static SharedBucket on(Vertx vertx) {
@@ -113,6 +130,7 @@ class RateLimiterIT {
   }
 
   private static RateLimiter limiter(Vertx vertx, String prefix) {
-    return new RateLimiter(new RedisGate(Redis.createClient(vertx, RedisEngine.url())), prefix, true);
+    return new RateLimiter(new RedisGate(Redis.createClient(vertx, RedisEngine.url()), new SimpleMeterRegistry(), "rate_limit"),
+        prefix, true);
   }
 }

@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
 
+import static io.surge.testing.Eventually.eventually;
 import static io.surge.testing.Problem.assertProblem;
 import static io.surge.testing.TopicReader.headers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -250,21 +251,11 @@ class SecurityIT {
   }
 
   private static HttpResponse<Buffer> awaitStatus(Supplier<HttpResponse<Buffer>> request, int status, Duration within) {
-    long deadline = System.nanoTime() + within.toNanos();
-    HttpResponse<Buffer> last;
-    do {
-      last = request.get();
-      if (last.statusCode() == status) {
-        return last;
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    } while (System.nanoTime() < deadline);
-    throw new AssertionError("still " + last.statusCode() + " after " + within + ": " + last.bodyAsString());
+    return eventually(within, () -> {
+      HttpResponse<Buffer> answer = request.get();
+      assertEquals(status, answer.statusCode(), answer::bodyAsString);
+      return answer;
+    });
   }
 
   private static long total(JsonObject stats) {

@@ -15,6 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static io.surge.testing.Eventually.eventually;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /** Reads back what landed in a topic, from the beginning, to assert on records exactly as Kafka holds them. */
 public final class TopicReader implements AutoCloseable {
   private final KafkaConsumer<byte[], byte[]> consumer;
@@ -37,15 +40,14 @@ public final class TopicReader implements AutoCloseable {
     TopicPartition tp = new TopicPartition(topic, partition);
     consumer.assign(List.of(tp));
     consumer.seek(tp, offset);
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (System.nanoTime() < deadline) {
+    return eventually(Duration.ofSeconds(10), () -> {
       for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
         if (record.offset() == offset) {
           return record;
         }
       }
-    }
-    throw new AssertionError("no record at " + tp + "@" + offset);
+      throw new AssertionError("no record at " + tp + "@" + offset);
+    });
   }
 
   /** The sum of the end offsets of every partition: how many records the topic ever took. */
@@ -57,14 +59,14 @@ public final class TopicReader implements AutoCloseable {
     return consumer.endOffsets(partitions, Duration.ofSeconds(10)).values().stream().mapToLong(Long::longValue).sum();
   }
 
-  /** Polls until {@code count} records arrived or the timeout passed; returns what arrived. */
+  /** Polls until at least {@code count} records arrived and returns them; fails after {@code timeout}. */
   public List<ConsumerRecord<byte[], byte[]>> read(int count, Duration timeout) {
     List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (records.size() < count && System.nanoTime() < deadline) {
+    return eventually(timeout, () -> {
       consumer.poll(Duration.ofMillis(100)).forEach(records::add);
-    }
-    return records;
+      assertTrue(records.size() >= count, records.size() + " of " + count + " records");
+      return records;
+    });
   }
 
   public static Map<String, String> headers(ConsumerRecord<byte[], byte[]> record) {
