@@ -87,7 +87,10 @@ public final class SurgeNode {
   }
 
   public static Future<SurgeNode> start(SurgeConfig config) {
-    Metrics metrics = new Metrics();
+    return start(config, new Metrics());
+  }
+
+  public static Future<SurgeNode> start(SurgeConfig config, Metrics metrics) { // tests hand in their own tracing
     SurgeNode node = new SurgeNode(metrics.vertx(), config, metrics);
     Promise<SurgeNode> result = Promise.promise();
     node.startRoles().onComplete(started -> {
@@ -168,7 +171,7 @@ public final class SurgeNode {
     Admin admin = track(KafkaClients.admin(kafka, "surge-ingest-admin"));
     Producer<byte[], byte[]> producer = track(KafkaClients.eventProducer(kafka, "surge-ingest"));
     inflight = new InflightLimit(config.ingest().maxInflightEvents());
-    EventPublisher publisher = new EventPublisher(producer, kafka.topic(), inflight, config.ingest().retryAfterSeconds());
+    EventPublisher publisher = new EventPublisher(producer, kafka.topic(), inflight, config.ingest().retryAfterSeconds(), metrics.tracing());
     health.check("kafka", new KafkaReadiness(vertx, admin, 2000));
     waits = PersistedWaits.start(vertx, config.pg().url(), kafka.topic());
     routes.add(new IngestRoutes(config.ingest(), publisher, waits, rateLimits, new IngestMeters(metrics.registry(), inflight)));
@@ -208,7 +211,7 @@ public final class SurgeNode {
                 KafkaClients.workerConsumer(kafka, pipeline.groupId(), name, pipeline.maxPollRecords(), instanceId,
                     pipeline.sessionTimeoutMs()),
                 topics, kafka.topic(), decoder, deadLetters, writer, cache, pipeline.backoffMinMs(),
-                pipeline.backoffMaxMs(), status, meters), status, pipeline.backoffMinMs(), 30_000)));
+                pipeline.backoffMaxMs(), status, meters, metrics.tracing()), status, pipeline.backoffMinMs(), 30_000)));
             meters.register(status);
           }
           long stallMs = pipeline.stallSeconds() * 1000L;
