@@ -22,8 +22,9 @@ import java.util.List;
  * <p>One insert holds a batch of records of many traces. A single batch span could have one parent only, and a
  * trace followed from a request would stop at Kafka (viewers seldom follow links); so each traced record gets a
  * short span of its own in its own trace, all with the batch's start (insert issued) and end (insert confirmed,
- * recovery of a failed batch included), the batch size and the record's partition and offset. A record without a
- * context gets none: a new trace per untraced record would be noise.
+ * recovery of a failed batch included), the batch size and the record's partition and offset. A record that the
+ * recovery dead-lettered for its data gets one too (its batch was settled); the worker's log names it. A record
+ * without a context gets none: a new trace per untraced record would be noise.
  */
 public final class PersistSpans {
   private static final AttributeKey<Long> BATCH_SIZE = AttributeKey.longKey("messaging.batch.message_count");

@@ -22,8 +22,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * consumer) continues the trace.
  *
  * <p>Its parent: the HTTP request's trace when the request carried one (Vert.x's server span continues it and is
- * current here); else the event's own CloudEvents {@code traceparent} extension (Distributed Tracing), linked to
- * the server span so the request is still found; else the server span, which began a trace of its own.
+ * current here), linked to the event's own CloudEvents {@code traceparent} extension if it has one; else that
+ * extension (Distributed Tracing), linked to the server span so the request is still found; else the server span,
+ * which began a trace of its own.
  */
 public final class PublishSpans {
   static final AttributeKey<String> SYSTEM = AttributeKey.stringKey("messaging.system");
@@ -66,14 +67,14 @@ public final class PublishSpans {
     Context current = Context.current();
     SpanBuilder span = tracer.spanBuilder(name).setSpanKind(SpanKind.PRODUCER).setParent(current)
         .setAttribute(SYSTEM, "kafka").setAttribute(OPERATION, "send").setAttribute(DESTINATION, topic);
-    if (!requestTraced) {
-      // the extension is W3C Trace Context by definition, whatever propagator the process is configured with
-      Context origin = W3CTraceContextPropagator.getInstance().extract(Context.root(), record.headers(),
-          KafkaTraceHeaders.CLOUDEVENT);
-      SpanContext event = Span.fromContext(origin).getSpanContext();
-      if (event.isValid()) {
-        span.setParent(origin).addLink(Span.fromContext(current).getSpanContext());
-      }
+    // the extension is W3C Trace Context by definition, whatever propagator the process is configured with
+    Context origin = W3CTraceContextPropagator.getInstance().extract(Context.root(), record.headers(),
+        KafkaTraceHeaders.CLOUDEVENT);
+    SpanContext event = Span.fromContext(origin).getSpanContext();
+    if (event.isValid() && requestTraced) {
+      span.addLink(event);
+    } else if (event.isValid()) {
+      span.setParent(origin).addLink(Span.fromContext(current).getSpanContext());
     }
     Span started = span.startSpan();
     propagator.inject(current.with(started), record.headers(), KafkaTraceHeaders.PLAIN);

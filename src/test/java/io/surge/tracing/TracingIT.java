@@ -36,7 +36,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import static io.surge.testing.Eventually.eventually;
 import static io.surge.testing.TopicReader.headers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /**
  * One trace from the HTTP request through Kafka to the insert: a node with ingest and worker roles traces into an
@@ -112,7 +112,7 @@ class TracingIT {
     String serverTrace = publish.getLinks().get(0).getSpanContext().getTraceId();
     SpanData server = one(serverTrace, SpanKind.SERVER);
     assertEquals(publish.getLinks().get(0).getSpanContext().getSpanId(), server.getSpanId());
-    assertTrue(!serverTrace.equals(traceId));
+    assertNotEquals(traceId, serverTrace);
   }
 
   @Test

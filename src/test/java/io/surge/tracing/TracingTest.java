@@ -28,6 +28,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -59,6 +60,16 @@ class TracingTest {
   }
 
   @Test
+  void onTheSdkIsBuiltFromTheStandardVariablesAndNamedSurge() {
+    try (Tracing tracing = Tracing.fromEnvironment(Map.of("OTEL_TRACES_EXPORTER", "otlp")::get)) {
+      assertTrue(tracing.on());
+      String provider = ((OpenTelemetrySdk) tracing.openTelemetry()).getSdkTracerProvider().toString();
+      assertTrue(provider.contains("service.name=\"surge\""), provider);
+      assertTrue(provider.contains("OtlpGrpcSpanExporter"), provider);
+    }
+  }
+
+  @Test
   void offAddsNoTraceHeaderAndStillPublishes() {
     MockProducer<byte[], byte[]> producer = producer();
     EventPublisher publisher = new EventPublisher(producer, "t", new InflightLimit(10), 1, Tracing.OFF);
@@ -71,6 +82,22 @@ class TracingTest {
     assertNull(record.headers().lastHeader("tracestate"));
     // the event's own extension travels as any extension does, untouched
     assertEquals(EVENT, new String(record.headers().lastHeader("ce_traceparent").value(), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void onWithARequestTraceTheEventsOwnTraceIsLinked() {
+    InMemorySpanExporter spans = InMemorySpanExporter.create();
+    try (OpenTelemetrySdk sdk = sdk(spans)) {
+      EventPublisher publisher = new EventPublisher(producer(), "t", new InflightLimit(10), 1, Tracing.with(sdk));
+
+      publish(publisher, event(EVENT), MultiMap.caseInsensitiveMultiMap().add("traceparent", REQUEST));
+
+      // no server span in this test: the parent is whatever is current, and the event's trace is only linked
+      SpanData publish = spans.getFinishedSpanItems().get(0);
+      assertNotEquals("4bf92f3577b34da6a3ce929d0e0e4736", publish.getTraceId());
+      assertEquals("4bf92f3577b34da6a3ce929d0e0e4736", publish.getLinks().get(0).getSpanContext().getTraceId());
+      assertEquals("00f067aa0ba902b7", publish.getLinks().get(0).getSpanContext().getSpanId());
+    }
   }
 
   @Test
