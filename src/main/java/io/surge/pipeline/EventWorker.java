@@ -152,9 +152,9 @@ public final class EventWorker implements WorkerVerticle.Loop {
 
   /**
    * A batch whose dead letters and insert are under way while the thread polls and decodes the next one;
-   * {@code traced}: when it started, if tracing is on.
+   * {@code traceStart}: when it started, if tracing is on.
    */
-  private record InFlight(Batch batch, Future<List<Persisted>> result, Instant traced) {}
+  private record InFlight(Batch batch, Future<List<Persisted>> result, Instant traceStart) {}
 
   private InFlight start(Batch batch) {
     rebalanced = false;
@@ -195,7 +195,7 @@ public final class EventWorker implements WorkerVerticle.Loop {
     commit(batch);
     recordAges(batch);
     if (persistSpans != null) {
-      persistSpans.persisted(batch.entries().stream().map(Entry::record).toList(), inFlight.traced());
+      persistSpans.persisted(batch.entries().stream().map(Entry::record).toList(), inFlight.traceStart());
     }
     return true;
   }
