@@ -52,9 +52,14 @@ public final class SurgeNode {
   }
 
   public static Future<SurgeNode> start(SurgeConfig config) {
+    return start(config, new Metrics());
+  }
+
+  /** With the given metrics, and the tracing they carry (tests hand in an in-memory exporter). */
+  public static Future<SurgeNode> start(SurgeConfig config, Metrics metrics) {
     // found before any event loop runs: the host name may take a DNS lookup
     String identity = config.roles().contains(Role.WORKER) ? WorkerStarter.identity(config) : null;
-    SurgeNode node = new SurgeNode(config, new Metrics());
+    SurgeNode node = new SurgeNode(config, metrics);
     Promise<SurgeNode> result = Promise.promise();
     node.startRoles(identity).onComplete(started -> {
       if (started.succeeded()) {

@@ -1,15 +1,20 @@
 package io.surge.ingest;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
 import io.surge.cloudevents.CloudEvent;
 import io.surge.cloudevents.KafkaBinding;
 import io.surge.http.Problems;
 import io.surge.kafka.ProducerErrors;
+import io.surge.tracing.PublishSpans;
+import io.surge.tracing.Tracing;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 import java.util.Arrays;
@@ -28,18 +33,24 @@ public final class EventPublisher {
   private final InflightLimit inflight;
   private final int retryAfterSeconds;
   private final ProducerErrors errors;
+  /** Null when tracing is off: the only cost of tracing then is testing this. */
+  private final PublishSpans spans;
 
   public EventPublisher(Producer<byte[], byte[]> producer, String topic, InflightLimit inflight, int retryAfterSeconds,
-                        MeterRegistry registry) {
+                        MeterRegistry registry, Tracing tracing) {
     this.producer = producer;
     this.topic = topic;
     this.inflight = inflight;
     this.retryAfterSeconds = retryAfterSeconds;
     this.errors = new ProducerErrors(registry, "ingest");
+    this.spans = tracing.publishSpans(topic);
   }
 
-  /** The Kafka position of each event, in request order; every record carries {@code tenant}. */
-  public Future<List<RecordMetadata>> publish(List<CloudEvent> events, String tenant) {
+  /**
+   * The Kafka position of each event, in request order; every record carries {@code tenant}, and when tracing is
+   * on the trace context of the request (its {@code requestHeaders}) or of the event.
+   */
+  public Future<List<RecordMetadata>> publish(List<CloudEvent> events, String tenant, MultiMap requestHeaders) {
     if (events.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
@@ -48,11 +59,16 @@ public final class EventPublisher {
           "too many events in flight to Kafka on this instance; retry shortly", retryAfterSeconds));
     }
     Acknowledgements acks = new Acknowledgements(events.size(), Vertx.currentContext());
+    boolean requestTraced = spans != null && spans.carriesTrace(requestHeaders);
     for (int i = 0; i < events.size(); i++) {
       int index = i;
+      Span span = null;
       try {
-        producer.send(KafkaBinding.toRecord(topic, events.get(i), tenant), (metadata, error) -> acks.record(index, metadata, error));
+        ProducerRecord<byte[], byte[]> record = KafkaBinding.toRecord(topic, events.get(i), tenant);
+        span = spans == null ? null : spans.start(record, requestTraced);
+        producer.send(record, PublishSpans.ending(span, (metadata, error) -> acks.record(index, metadata, error)));
       } catch (RuntimeException e) {
+        PublishSpans.failed(span, e);
         acks.record(index, null, e);
       }
     }

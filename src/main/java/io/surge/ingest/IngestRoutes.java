@@ -54,7 +54,7 @@ public final class IngestRoutes implements Consumer<Router> {
     Future.succeededFuture(ctx.body().buffer())
         .map(body -> reader.read(ctx.request().headers(), body == null ? new byte[0] : body.getBytes()))
         .compose(events -> rateLimits.events(ctx, events.size()).map(events))
-        .compose(events -> publisher.publish(events, Principal.of(ctx).tenant())
+        .compose(events -> publisher.publish(events, Principal.of(ctx).tenant(), ctx.request().headers())
             .onSuccess(metadata -> meters.accepted(events.size()))
             .compose(metadata -> waitPersisted
             ? waits.await(metadata, limits.waitPersistedTimeoutMs()).map(persisted -> answer(ctx, events, metadata, persisted))

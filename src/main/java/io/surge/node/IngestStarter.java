@@ -39,7 +39,7 @@ public final class IngestStarter {
     Producer<byte[], byte[]> producer = KafkaClients.eventProducer(kafka, "surge-ingest");
     InflightLimit inflight = new InflightLimit(config.ingest().maxInflightEvents());
     EventPublisher publisher = new EventPublisher(producer, kafka.topic(), inflight, config.ingest().retryAfterSeconds(),
-        shared.metrics().registry());
+        shared.metrics().registry(), shared.metrics().tracing());
     PersistedWaits waits = PersistedWaits.start(shared.vertx(), config.pg().url(), kafka.topic());
     Ingest ingest = new Ingest(new IngestRoutes(config.ingest(), publisher, waits, rateLimits,
         new IngestMeters(shared.metrics().registry(), inflight)), inflight, waits, producer, admin, shared.vertx());

@@ -84,7 +84,7 @@ public final class WorkerStarter {
                 KafkaClients.workerConsumer(kafka, pipeline.groupId(), name, pipeline.maxPollRecords(), instanceId,
                     pipeline.sessionTimeoutMs()),
                 topics, kafka.topic(), decoder, deadLetters, writer, cache, pipeline.backoffMinMs(),
-                pipeline.backoffMaxMs(), status, meters), status, pipeline.backoffMinMs(), 30_000))
+                pipeline.backoffMaxMs(), status, meters, shared.metrics().tracing()), status, pipeline.backoffMinMs(), 30_000))
                 .onSuccess(workers.deployments()::add));
           }
           LOG.info("{} worker(s) consuming {} (group {}{}), dead letters to {}", pipeline.consumers(), topics,

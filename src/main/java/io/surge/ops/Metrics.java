@@ -10,22 +10,34 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.surge.tracing.Tracing;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.tracing.opentelemetry.OpenTelemetryTracingFactory;
 
 /**
  * One process's metrics in Prometheus form: Vert.x's own (HTTP requests by route template, method and status,
  * with latency histograms; pools; event loops), the JVM and process, and Surge's meters, which other classes
- * register on {@link #registry()}. No label holds a tenant, id or raw path.
+ * register on {@link #registry()}. No label holds a tenant, id or raw path. Also the process's {@link Tracing},
+ * on only when the OTEL_* variables ask for it.
  */
 public final class Metrics implements AutoCloseable {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final JvmGcMetrics gc = new JvmGcMetrics();
+  private final Tracing tracing;
 
+  /** With the tracing the environment asks for (off by default). */
   public Metrics() {
+    this(Tracing.fromEnvironment());
+  }
+
+  /** With {@code tracing} of the caller's making: tests hand one with an in-memory span exporter. */
+  public Metrics(Tracing tracing) {
+    this.tracing = tracing;
     new JvmMemoryMetrics().bindTo(registry);
     gc.bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -39,22 +51,35 @@ public final class Metrics implements AutoCloseable {
     return registry;
   }
 
+  public Tracing tracing() {
+    return tracing;
+  }
+
   /** The Prometheus text exposition of every meter. */
   public String scrape() {
     return registry.scrape();
   }
 
-  /** A Vert.x instance that reports into this registry. */
+  /**
+   * A Vert.x instance that reports into this registry and, when tracing is on, traces its HTTP server requests
+   * (the server's default policy, ALWAYS, continues an incoming {@code traceparent} and starts a trace without
+   * one). When off it has no tracer at all, so requests pay nothing for tracing.
+   */
   public Vertx vertx() {
     MicrometerMetricsOptions options = new MicrometerMetricsOptions().setEnabled(true)
         .addLabels(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME);
-    return Vertx.builder().with(new VertxOptions().setMetricsOptions(options))
-        .withMetrics(new MicrometerMetricsFactory(registry)).build();
+    VertxBuilder builder = Vertx.builder().with(new VertxOptions().setMetricsOptions(options))
+        .withMetrics(new MicrometerMetricsFactory(registry));
+    if (tracing.on()) {
+      builder.withTracer(new OpenTelemetryTracingFactory(tracing.openTelemetry()));
+    }
+    return builder.build();
   }
 
   @Override
   public void close() {
     gc.close();
     registry.close();
+    tracing.close();
   }
 }

@@ -3,6 +3,8 @@ package io.surge.pipeline;
 import io.surge.pipeline.DeadLetters.Rejected;
 import io.surge.pipeline.EventRecordDecoder.Decoded;
 import io.surge.pipeline.EventWriter.Persisted;
+import io.surge.tracing.PersistSpans;
+import io.surge.tracing.Tracing;
 import io.vertx.core.Future;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -16,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -59,12 +62,14 @@ public final class EventWorker implements WorkerVerticle.Loop {
   private final WorkerStatus status;
   private final WorkerMeters meters;
   private final AutoCloseable consumerMetrics;
+  /** Null when tracing is off: then a batch pays one test of this for tracing. */
+  private final PersistSpans persistSpans;
   private volatile boolean running = true;
   private volatile boolean rebalanced;
 
   public EventWorker(Consumer<byte[], byte[]> consumer, Collection<String> topics, String eventsTopic,
                      EventRecordDecoder decoder, DeadLetters deadLetters, EventWriter writer, CacheWriter cache,
-                     int backoffMinMs, int backoffMaxMs, WorkerStatus status, WorkerMeters meters) {
+                     int backoffMinMs, int backoffMaxMs, WorkerStatus status, WorkerMeters meters, Tracing tracing) {
     this.consumer = consumer;
     this.topics = topics;
     this.eventsTopic = eventsTopic;
@@ -77,6 +82,7 @@ public final class EventWorker implements WorkerVerticle.Loop {
     this.status = status;
     this.meters = meters;
     this.consumerMetrics = meters.bind(consumer);
+    this.persistSpans = tracing.persistSpans();
   }
 
   /** Stops after the batch in hand; {@link #run} then closes the consumer. */
@@ -144,8 +150,11 @@ public final class EventWorker implements WorkerVerticle.Loop {
     }
   }
 
-  /** A batch whose dead letters and insert are under way while the thread polls and decodes the next one. */
-  private record InFlight(Batch batch, Future<List<Persisted>> result) {}
+  /**
+   * A batch whose dead letters and insert are under way while the thread polls and decodes the next one;
+   * {@code traceStart}: when it started, if tracing is on.
+   */
+  private record InFlight(Batch batch, Future<List<Persisted>> result, Instant traceStart) {}
 
   private InFlight start(Batch batch) {
     rebalanced = false;
@@ -155,7 +164,7 @@ public final class EventWorker implements WorkerVerticle.Loop {
     Future<List<Persisted>> result = attempt(() -> deadLetters.send(batch.rejected())
         .compose(v -> writer.write(batch.events(), watermarks(batch))))
         .onSuccess(rows -> meters.insert.record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
-    return new InFlight(batch, result);
+    return new InFlight(batch, result, persistSpans == null ? null : persistSpans.start());
   }
 
   /** The age of each event at its commit, from the time Kafka appended its record (the accept time for ingest). */
@@ -185,6 +194,9 @@ public final class EventWorker implements WorkerVerticle.Loop {
     cache.update(inserted);
     commit(batch);
     recordAges(batch);
+    if (persistSpans != null) {
+      persistSpans.persisted(batch.entries().stream().map(Entry::record).toList(), inFlight.traceStart());
+    }
     return true;
   }
 

@@ -60,7 +60,9 @@ final class Load {
     this.context = vertx.getOrCreateContext();
     this.client = WebClient.create(vertx,
         new WebClientOptions().setDefaultHost("127.0.0.1").setConnectTimeout(2000).setIdleTimeout(30),
-        new PoolOptions().setHttp1MaxSize(32));
+        // a connection per request in flight: a request never waits in the client for a connection to a process
+        // it should no longer be sent to (see avoid)
+        new PoolOptions().setHttp1MaxSize(MAX_INFLIGHT));
     this.ports = List.copyOf(ports);
     this.source = source;
     this.runId = runId;
