@@ -254,6 +254,7 @@ public final class SurgeNode {
       routes.add(adminRoutes::mount);
     }
     routes.add(health::mount);
+    routes.add(io.surge.http.ApiContract.load()::mount); // last: it checks that every route above is documented
     return vertx.deployVerticle(() -> {
           HttpVerticle verticle = new HttpVerticle(config.http(), routes);
           synchronized (http) {
