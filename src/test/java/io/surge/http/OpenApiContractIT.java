@@ -152,6 +152,13 @@ class OpenApiContractIT {
     assertEquals(404, contract.exchange("getLatestOfSubject", admin.get("/v1/subjects/nobody/latest"),
         Map.of("subject", "nobody"), null).statusCode());
 
+    String shared = UUID.randomUUID().toString();
+    JsonArray twoSources = new JsonArray().add(new JsonObject(event("/it/a")).put("id", shared))
+        .add(new JsonObject(event("/it/b")).put("id", shared));
+    assertEquals(201, contract.exchange("postEvents", admin.post("/v1/events").putHeader("Prefer", "wait=persisted")
+        .putHeader("Content-Type", "application/cloudevents-batch+json"), NONE, twoSources.toBuffer()).statusCode());
+    assertEquals(409, contract.exchange("getEvent", admin.get("/v1/events/" + shared), Map.of("id", shared), null).statusCode());
+
     HttpResponse<Buffer> page = contract.exchange("listEvents", admin.get("/v1/events").addQueryParam("subject", subject)
         .addQueryParam("from", "2020-01-01T00:00:00Z").addQueryParam("limit", "10"), NONE, null);
     assertEquals(List.of(id), page.bodyAsJsonObject().getJsonArray("events").stream()
