@@ -136,6 +136,7 @@ final class ContractValidator {
     if (viewType != null && !viewType.endsWith("json")) {
       viewType = ANY_TYPE;
     }
+    // 5.0 builds a ValidatableRequest only from a server's request; the client side needs the impl's constructor
     requests.validate(new ValidatableRequestImpl(Map.of(), headerParameters, pathParameters, queryParameters,
         new RequestParameterImpl(body), viewType), operationId).await();
   }
