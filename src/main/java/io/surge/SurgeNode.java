@@ -3,6 +3,7 @@ package io.surge;
 import io.surge.cache.RedisGate;
 import io.surge.config.SurgeConfig;
 import io.surge.config.SurgeConfig.Role;
+import io.surge.http.ApiContract;
 import io.surge.node.IngestStarter;
 import io.surge.node.IngestStarter.Ingest;
 import io.surge.node.ListenerStarter;
@@ -127,6 +128,7 @@ public final class SurgeNode {
       routes.add(security.admin());
     }
     routes.add(shared.health()::mount);
+    routes.add(ApiContract.load()::mount); // last: it checks that every route above is documented
     return routes;
   }
 
