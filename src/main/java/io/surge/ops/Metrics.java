@@ -1,6 +1,7 @@
 package io.surge.ops;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -26,6 +27,10 @@ import io.vertx.tracing.opentelemetry.OpenTelemetryTracingFactory;
  * on only when the OTEL_* variables ask for it.
  */
 public final class Metrics implements AutoCloseable {
+  private static final java.util.Set<String> UNUSED_HTTP_SERVER_METERS = java.util.Set.of(
+      "vertx.http.server.request.bytes", "vertx.http.server.response.bytes", "vertx.http.server.bytes.read",
+      "vertx.http.server.bytes.written");
+
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final JvmGcMetrics gc = new JvmGcMetrics();
   private final Tracing tracing;
@@ -38,6 +43,9 @@ public final class Metrics implements AutoCloseable {
   /** With {@code tracing} of the caller's making: tests hand one with an in-memory span exporter. */
   public Metrics(Tracing tracing) {
     this.tracing = tracing;
+    // sizes of every request, response and socket read: recorded per request (or per read) on the event loop,
+    // and of no use to an operator beyond what the body limits already bound
+    registry.config().meterFilter(MeterFilter.deny(id -> UNUSED_HTTP_SERVER_METERS.contains(id.getName())));
     new JvmMemoryMetrics().bindTo(registry);
     gc.bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);

@@ -68,6 +68,8 @@ class MetricsIT {
       assertEquals(0, value(text, "surge_worker_lag_records"), "nothing behind once persisted");
       assertEquals(2, text.lines().filter(l -> l.startsWith("surge_worker_up{")).count(), "one gauge per worker");
       assertTrue(!text.contains("tenant=") && !text.contains("/v1/events/"), "no tenant or raw path in any label");
+      assertTrue(!text.contains("vertx_http_server_request_bytes") && !text.contains("vertx_http_server_bytes_read"),
+          "no per-request size summaries");
       assertEquals(0, value(text, "surge_redis_failures_total"));
       assertEquals(0, value(text, "surge_kafka_producer_errors_total"));
       assertTrue(text.contains("surge_kafka_producer_errors_total{client=\"dlq\",reason=\"TimeoutException\"}"),
