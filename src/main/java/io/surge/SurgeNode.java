@@ -133,8 +133,7 @@ public final class SurgeNode {
     return Postgres.ensureDatabase(vertx, config.pg().url())
         .compose(v -> {
           pool = Postgres.pool(vertx, config.pg().url(), config.pg().poolSize());
-          redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.redis().url())
-              .setMaxPoolSize(8).setMaxPoolWaiting(1024));
+          redis = io.surge.cache.RedisClients.create(vertx, config.redis());
           health.check("postgres", () -> pool.query("SELECT 1").execute());
           return Migrations.apply(pool);
         })
