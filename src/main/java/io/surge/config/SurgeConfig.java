@@ -41,6 +41,11 @@ public record SurgeConfig(Set<Role> roles, HttpConfig http, KafkaConfig kafka, P
 
   /** Reads {@code --config} (or SURGE_CONFIG, or ./conf/surge.json, or the bundled defaults) plus the environment. */
   public static SurgeConfig load(Path file, String roles, Map<String, String> env) {
+    return SurgeConfig.from(source(file, roles, env));
+  }
+
+  /** The layered keys {@link #load} reads, before they are typed and checked. */
+  public static ConfigSource source(Path file, String roles, Map<String, String> env) {
     Path path = file;
     if (path == null && env.get("SURGE_CONFIG") != null) {
       path = Path.of(env.get("SURGE_CONFIG"));
@@ -52,7 +57,7 @@ public record SurgeConfig(Set<Role> roles, HttpConfig http, KafkaConfig kafka, P
     if (roles != null) {
       source = source.with("roles", roles, "--roles");
     }
-    return SurgeConfig.from(source);
+    return source;
   }
 
   public String pgUrl() {
