@@ -14,7 +14,8 @@ import java.util.concurrent.Callable;
 /** The command line: {@code surge run [--roles ingest,worker,query] [--config conf/surge.json]}. */
 @Command(name = "surge", mixinStandardHelpOptions = true, version = "surge 0.1.0",
     description = "Reactive CloudEvents ingestion: HTTP and Kafka in, Postgres and Redis out.",
-    subcommands = {Surge.Run.class, io.surge.security.KeysCommand.class})
+    subcommands = {Surge.Run.class, io.surge.security.KeysCommand.class, io.surge.db.MigrateCommand.class,
+        io.surge.config.ConfigCommand.class})
 public final class Surge {
 
   public static void main(String[] args) {

@@ -61,6 +61,11 @@ public record SurgeConfig(Set<Role> roles, HttpConfig http, KafkaConfig kafka, P
 
   /** Reads {@code --config} (or SURGE_CONFIG, or ./conf/surge.json, or the bundled defaults) plus the environment. */
   public static SurgeConfig load(Path file, String roles, Map<String, String> env) {
+    return SurgeConfig.from(source(file, roles, env));
+  }
+
+  /** The layered keys {@link #load} reads, before they are typed and checked. */
+  public static ConfigSource source(Path file, String roles, Map<String, String> env) {
     Path path = file;
     if (path == null && env.get("SURGE_CONFIG") != null) {
       path = Path.of(env.get("SURGE_CONFIG"));
@@ -72,7 +77,7 @@ public record SurgeConfig(Set<Role> roles, HttpConfig http, KafkaConfig kafka, P
     if (roles != null) {
       source = source.with("roles", roles, "--roles");
     }
-    return SurgeConfig.from(source);
+    return source;
   }
 
   public String pgUrl() {
@@ -155,7 +160,8 @@ public record SurgeConfig(Set<Role> roles, HttpConfig http, KafkaConfig kafka, P
    */
   public record KafkaConfig(String bootstrap, String topic, int partitions, short replicationFactor, int lingerMs,
                             int batchBytes, int requestTimeoutMs, int deliveryTimeoutMs, int startupTimeoutMs,
-                            String compression, boolean createTopics, int minInsyncReplicas) {
+                            String compression, boolean createTopics, int minInsyncReplicas,
+                            KafkaClientProperties clientProperties) {
     private static final Set<String> COMPRESSIONS = Set.of("none", "gzip", "snappy", "lz4", "zstd");
 
     static KafkaConfig from(ConfigSource s) {
@@ -174,23 +180,53 @@ public record SurgeConfig(Set<Role> roles, HttpConfig http, KafkaConfig kafka, P
       return new KafkaConfig(s.string("kafka.bootstrap"), topic, s.integer("kafka.partitions", 1, 10_000),
           (short) s.integer("kafka.replicationFactor", 1, 32), linger, s.integer("kafka.batchBytes", 0, 16 << 20),
           request, delivery, s.integer("kafka.startupTimeoutMs", 1000, 600_000), compression, s.bool("kafka.createTopics"),
-          s.integer("kafka.minInsyncReplicas", 0, 32));
+          s.integer("kafka.minInsyncReplicas", 0, 32), KafkaClientProperties.from(s));
     }
   }
 
+  /**
+   * {@code url} carries TLS as libpq does ({@code ?sslmode=verify-full&sslrootcert=/ca.pem}), so every client
+   * built from it gets the same TLS; {@code pg.sslMode} and {@code pg.sslRootCertPath}, when set, are merged in.
+   */
   public record PgConfig(String url, int poolSize) {
     static PgConfig from(ConfigSource s) {
-      return new PgConfig(SurgeConfig.url(s, "pg.url", "postgresql", "postgres"), s.integer("pg.poolSize", 1, 256));
+      String url = PgTls.withTls(s, SurgeConfig.url(s, "pg.url", "postgresql", "postgres"));
+      return new PgConfig(url, s.integer("pg.poolSize", 1, 256));
     }
   }
 
-  /** Redis keys all start with {@code keyPrefix}, so deployments (and test runs) can share one Redis. */
-  public record RedisConfig(String url, String keyPrefix, int latestTtlSeconds, int recentSize, int statsTtlSeconds) {
-    static RedisConfig from(ConfigSource s) {
-      return new RedisConfig(SurgeConfig.url(s, "redis.url", "redis", "rediss"), s.string("redis.keyPrefix"),
-          s.integer("redis.latestTtlSeconds", 1, 30 * 86_400), s.integer("redis.recentSize", 1, 10_000),
-          s.integer("redis.statsTtlSeconds", 120, 30 * 86_400));
+  /**
+   * Redis keys all start with {@code keyPrefix}, so deployments (and test runs) can share one Redis.
+   * {@code tlsCaPath}: the PEM CA a {@code rediss://} server's certificate is checked against (null: the JVM's).
+   */
+  public record RedisConfig(String url, String keyPrefix, int latestTtlSeconds, int recentSize, int statsTtlSeconds,
+                            String tlsCaPath) {
+    public RedisConfig(String url, String keyPrefix, int latestTtlSeconds, int recentSize, int statsTtlSeconds) {
+      this(url, keyPrefix, latestTtlSeconds, recentSize, statsTtlSeconds, null);
     }
+
+    static RedisConfig from(ConfigSource s) {
+      String url = SurgeConfig.url(s, "redis.url", "redis", "rediss");
+      String ca = readableFile(s, "redis.tlsCaPath");
+      if (ca != null && !url.startsWith("rediss://")) {
+        throw s.invalid("redis.tlsCaPath", ca, "a CA applies to rediss:// URLs only; redis.url is not one");
+      }
+      return new RedisConfig(url, s.string("redis.keyPrefix"),
+          s.integer("redis.latestTtlSeconds", 1, 30 * 86_400), s.integer("redis.recentSize", 1, 10_000),
+          s.integer("redis.statsTtlSeconds", 120, 30 * 86_400), ca);
+    }
+  }
+
+  /** The optional file {@code key} names, or null when the value is empty; fails unless it is readable. */
+  static String readableFile(ConfigSource s, String key) {
+    String path = s.optionalString(key);
+    if (path.isEmpty()) {
+      return null;
+    }
+    if (!Files.isReadable(Path.of(path))) {
+      throw s.invalid(key, path, "is not a readable file");
+    }
+    return path;
   }
 
   /** The worker role: which topics it consumes, where poison records go, how it backs off. */

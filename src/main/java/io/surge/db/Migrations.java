@@ -2,6 +2,8 @@ package io.surge.db;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
@@ -11,14 +13,21 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
  * Applies the versioned SQL files under {@code /db} ({@code V<n>__<name>.sql}), each in its own transaction,
  * under a Postgres advisory lock so that instances starting together apply each file once.
  *
+ * <p>Each applied version keeps the SHA-256 of its file: a file edited after it was applied, or a database
+ * migrated by a newer Surge, refuses start-up, since this code would then run against a schema it does not know.
+ * Versions applied before checksums were kept have none (unknown) and are accepted.
+ *
  * <p>A small runner rather than Flyway: Flyway needs JDBC (a blocking driver and a second connection stack
- * beside the reactive client), and this needs 60 lines on the client Surge already uses.
+ * beside the reactive client), and this needs 100 lines on the client Surge already uses.
  */
 public final class Migrations {
   private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
@@ -33,9 +42,31 @@ public final class Migrations {
     return pool.withConnection(conn -> conn.query("SELECT pg_advisory_lock(" + LOCK_KEY + ")").execute()
         .compose(v -> conn.query("CREATE TABLE IF NOT EXISTS surge_schema_version ("
             + "version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())").execute())
-        .compose(v -> conn.query("SELECT coalesce(max(version), 0) FROM surge_schema_version").execute())
-        .compose(rows -> applyFrom(conn, rows.iterator().next().getInteger(0)))
+        .compose(v -> conn.query("ALTER TABLE surge_schema_version ADD COLUMN IF NOT EXISTS checksum text").execute())
+        .compose(v -> conn.query("SELECT version, name, checksum FROM surge_schema_version ORDER BY version").execute())
+        .compose(applied -> applyFrom(conn, checked(applied)))
         .eventually(() -> conn.query("SELECT pg_advisory_unlock(" + LOCK_KEY + ")").execute()));
+  }
+
+  /** The newest applied version, once every applied version is known to this Surge and unchanged. */
+  private static int checked(RowSet<Row> applied) {
+    int latest = version(FILES.get(FILES.size() - 1));
+    int current = 0;
+    for (Row row : applied) {
+      int version = row.getInteger("version");
+      if (version > latest) {
+        throw new SchemaMismatchException("schema version " + version + " is newer than this Surge (" + latest
+            + "); upgrade Surge");
+      }
+      String file = file(version);
+      String checksum = row.getString("checksum");
+      if (checksum != null && !checksum.equals(checksum(read(file)))) {
+        throw new SchemaMismatchException("migration " + file + " differs from the one applied to this database "
+            + "(checksum " + checksum + "); restore the file and put changes in a new migration");
+      }
+      current = Math.max(current, version);
+    }
+    return current;
   }
 
   private static Future<Integer> applyFrom(SqlConnection conn, int current) {
@@ -50,10 +81,10 @@ public final class Migrations {
   }
 
   private static Future<Integer> applyOne(SqlConnection conn, String file, int version) {
-    String sql = read(file);
-    return conn.begin().compose(tx -> conn.query(sql).execute()
-        .compose(v -> conn.preparedQuery("INSERT INTO surge_schema_version (version, name) VALUES ($1, $2)")
-            .execute(Tuple.of(version, file)))
+    byte[] sql = read(file);
+    return conn.begin().compose(tx -> conn.query(new String(sql, StandardCharsets.UTF_8)).execute()
+        .compose(v -> conn.preparedQuery("INSERT INTO surge_schema_version (version, name, checksum) VALUES ($1, $2, $3)")
+            .execute(Tuple.of(version, file, checksum(sql))))
         .compose(v -> tx.commit())
         .onFailure(e -> tx.rollback())
         .onSuccess(v -> LOG.info("applied migration {}", file))
@@ -64,12 +95,27 @@ public final class Migrations {
     return Integer.parseInt(file.substring(1, file.indexOf("__")));
   }
 
-  private static String read(String file) {
+  /** The file of an applied version; a gap in FILES would be a packaging mistake, not an operator's. */
+  private static String file(int version) {
+    return FILES.stream().filter(f -> version(f) == version).findFirst()
+        .orElseThrow(() -> new SchemaMismatchException("schema version " + version + " has no migration file in this Surge"));
+  }
+
+  /** Hex SHA-256 of a migration file's bytes. */
+  static String checksum(byte[] sql) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(sql));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("no SHA-256 in this JVM", e);
+    }
+  }
+
+  static byte[] read(String file) {
     try (InputStream in = Migrations.class.getResourceAsStream("/db/" + file)) {
       if (in == null) {
         throw new IllegalStateException("migration " + file + " is not on the classpath");
       }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      return in.readAllBytes();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -1,11 +1,15 @@
 package io.surge.db;
 
+import io.surge.config.UrlParameters;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.ClientSSLOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.pgclient.PgException;
+import io.vertx.pgclient.SslMode;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import org.slf4j.Logger;
@@ -26,8 +30,28 @@ public final class Postgres {
     return e instanceof PgException p && ("42P04".equals(p.getSqlState()) || "23505".equals(p.getSqlState()));
   }
 
+  /**
+   * The connection options of {@code url}, TLS included: libpq's {@code sslmode} (the Vert.x client reads it) and
+   * {@code sslrootcert}, a PEM CA file (read here; the Vert.x client does not know it).
+   */
   public static PgConnectOptions options(String url) {
-    return PgConnectOptions.fromUri(url);
+    String caPath = UrlParameters.get(url, "sslrootcert");
+    PgConnectOptions options = PgConnectOptions.fromUri(UrlParameters.without(url, "sslrootcert"));
+    return options.setSslOptions(sslOptions(options.getSslMode(), caPath));
+  }
+
+  /** As libpq: require without a CA encrypts but trusts any server; with a CA, or verify-ca, checks the chain. */
+  static ClientSSLOptions sslOptions(SslMode mode, String caPath) {
+    ClientSSLOptions ssl = new ClientSSLOptions();
+    if (caPath != null) {
+      ssl.setTrustOptions(new PemTrustOptions().addCertPath(caPath));
+    } else if (mode == SslMode.REQUIRE) {
+      ssl.setTrustAll(true);
+    }
+    if (mode == SslMode.VERIFY_FULL) {
+      ssl.setHostnameVerificationAlgorithm("HTTPS");
+    }
+    return ssl;
   }
 
   public static Pool pool(Vertx vertx, String url, int size) {

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * A single-node KRaft Kafka broker (broker and controller in one) running inside this JVM, from Maven jars.
@@ -21,20 +22,33 @@ import java.util.Properties;
 public final class EmbeddedKafka implements AutoCloseable {
   private static final String CLUSTER_ID = "c3VyZ2UtZGV2LWNsdXN0ZXI";
 
+  /** Server properties whose value is a list: an extra value is added to the broker's own. */
+  private static final Set<String> LISTS = Set.of("listeners", "advertised.listeners", "listener.security.protocol.map");
+
   private final Path dir;
   private final int brokerPort;
   private final int controllerPort;
+  private final Properties extra;
   private KafkaRaftServer server;
 
-  private EmbeddedKafka(Path dir, int brokerPort, int controllerPort) {
+  private EmbeddedKafka(Path dir, int brokerPort, int controllerPort, Properties extra) {
     this.dir = dir;
     this.brokerPort = brokerPort;
     this.controllerPort = controllerPort;
+    this.extra = extra;
   }
 
   /** Starts a broker on the given port (0 picks a free one), formatting {@code dir} on first use. */
   public static EmbeddedKafka start(Path dir, int brokerPort) throws IOException {
-    EmbeddedKafka kafka = new EmbeddedKafka(dir, brokerPort == 0 ? FreePorts.pick() : brokerPort, FreePorts.pick());
+    return start(dir, brokerPort, new Properties());
+  }
+
+  /**
+   * Like {@link #start(Path, int)}, with {@code extra} server properties; {@code listeners} and the other list
+   * properties in them add to the PLAINTEXT listener (a SASL listener beside it, say).
+   */
+  public static EmbeddedKafka start(Path dir, int brokerPort, Properties extra) throws IOException {
+    EmbeddedKafka kafka = new EmbeddedKafka(dir, brokerPort == 0 ? FreePorts.pick() : brokerPort, FreePorts.pick(), extra);
     kafka.startServer();
     return kafka;
   }
@@ -103,6 +117,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("group.initial.rebalance.delay.ms", "0");
     p.put("auto.create.topics.enable", "false");
     p.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
+    extra.stringPropertyNames().forEach(name ->
+        p.put(name, LISTS.contains(name) ? p.getProperty(name) + "," + extra.getProperty(name) : extra.getProperty(name)));
     return p;
   }
 

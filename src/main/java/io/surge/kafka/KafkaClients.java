@@ -16,7 +16,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Kafka clients configured the one way Surge needs them. */
+/**
+ * Kafka clients configured the one way Surge needs them, then the operator's pass-through properties
+ * ({@code kafka.properties.*} and the per-client ones; see {@link io.surge.config.KafkaClientProperties}).
+ */
 public final class KafkaClients {
   private KafkaClients() {}
 
@@ -40,6 +43,7 @@ public final class KafkaClients {
     // Metadata of an idle topic would be dropped after 5 minutes, making the next send fail fast; keep it a day.
     props.put(ProducerConfig.METADATA_MAX_IDLE_CONFIG, 86_400_000);
     props.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
+    props.putAll(config.clientProperties().forProducer());
     return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
@@ -65,15 +69,18 @@ public final class KafkaClients {
     }
     props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, sessionTimeoutMs);
     props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.max(1000, sessionTimeoutMs / 5));
+    props.putAll(config.clientProperties().forConsumer());
     return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
   public static Admin admin(KafkaConfig config, String clientId) {
-    return Admin.create(Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap(),
-        AdminClientConfig.CLIENT_ID_CONFIG, clientId,
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, config.requestTimeoutMs(),
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Math.max(config.requestTimeoutMs(), 5000),
-        AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000));
+    Map<String, Object> props = new HashMap<>();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
+    props.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
+    props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, config.requestTimeoutMs());
+    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Math.max(config.requestTimeoutMs(), 5000));
+    props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
+    props.putAll(config.clientProperties().forAdmin());
+    return Admin.create(props);
   }
 }

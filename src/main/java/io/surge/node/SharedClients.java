@@ -1,5 +1,6 @@
 package io.surge.node;
 
+import io.surge.cache.RedisClients;
 import io.surge.config.SurgeConfig;
 import io.surge.db.Migrations;
 import io.surge.db.Postgres;
@@ -9,7 +10,6 @@ import io.surge.ops.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +29,7 @@ public record SharedClients(Vertx vertx, SurgeConfig config, Metrics metrics, He
     return Postgres.ensureDatabase(vertx, config.pg().url())
         .map(v -> new SharedClients(vertx, config, metrics, health, drain,
             Postgres.pool(vertx, config.pg().url(), config.pg().poolSize()),
-            Redis.createClient(vertx, new RedisOptions().setConnectionString(config.redis().url())
-                .setMaxPoolSize(8).setMaxPoolWaiting(1024))))
+            RedisClients.create(vertx, config.redis())))
         .compose(shared -> Migrations.apply(shared.pool)
             .onSuccess(version -> LOG.info("postgres schema at version {}", version))
             .map(version -> {

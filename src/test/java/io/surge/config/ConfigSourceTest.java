@@ -89,12 +89,84 @@ class ConfigSourceTest {
 
   @Test
   void keyWithoutADefaultNamesTheKeyAndItsVariable() throws IOException {
-    ConfigSource source = ConfigSource.load(file(FILE), Map.of("SURGE_KAFKA_TOPIC", "t"));
+    ConfigSource source = ConfigSource.load(file(FILE), Map.of());
 
-    ConfigException e = assertThrows(ConfigException.class, () -> source.string("kafka.topic"));
+    ConfigException e = assertThrows(ConfigException.class, () -> source.string("kafka.notAKey"));
 
-    assertOneLineNaming(e, "kafka.topic");
-    assertTrue(e.getMessage().contains("SURGE_KAFKA_TOPIC"), e::getMessage);
+    assertOneLineNaming(e, "kafka.notAKey");
+    assertTrue(e.getMessage().contains("SURGE_KAFKA_NOT_A_KEY"), e::getMessage);
+  }
+
+  @Test
+  void fileIsLayeredOverTheBundledDefaults() throws IOException {
+    // given a file naming only the keys it changes
+    Path file = file(FILE);
+
+    // when
+    ConfigSource source = ConfigSource.load(file, Map.of("SURGE_HTTP_HOST", "env-host"));
+
+    // then every other key keeps its default, and each value says where it came from
+    assertEquals("surge.events", source.string("kafka.topic"));
+    assertEquals(new ConfigSource.Value("surge.events", "default"), source.entries().get("kafka.topic"));
+    assertEquals(new ConfigSource.Value("9000", file.toString()), source.entries().get("http.port"));
+    assertEquals(new ConfigSource.Value("env-host", "SURGE_HTTP_HOST"), source.entries().get("http.host"));
+  }
+
+  @Test
+  void unknownKeyInTheFileFailsNamingItTheFileAndTheClosestKey() throws IOException {
+    Path file = file("{\"http\":{\"prot\":9000}}");
+
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigSource.load(file, Map.of()));
+
+    assertOneLineNaming(e, "'http.prot' in " + file);
+    assertTrue(e.getMessage().contains("did you mean 'http.port'?"), e::getMessage);
+  }
+
+  @Test
+  void unknownSurgeVariableFailsNamingItAndTheClosestVariable() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigSource.load(null, Map.of("SURGE_KAFKA_BOOTSTRAP_SERVERS", "k:9092")));
+
+    assertOneLineNaming(e, "SURGE_KAFKA_BOOTSTRAP_SERVERS");
+    assertTrue(e.getMessage().contains("did you mean 'SURGE_KAFKA_BOOTSTRAP'?"), e::getMessage);
+  }
+
+  @Test
+  void variablesSurgeUsesForOtherThingsAndOtherProgramsAreNotKeys() {
+    Map<String, String> env = new java.util.HashMap<>();
+    ConfigSource.NOT_KEYS.forEach(name -> env.put(name, "x"));
+    env.put("PATH", "/usr/bin");
+
+    ConfigSource source = ConfigSource.load(null, env);
+
+    assertTrue(source.entries().values().stream().noneMatch(v -> v.origin().startsWith("SURGE_")));
+  }
+
+  @Test
+  void passThroughKeysAreAcceptedFromTheFileAsDottedNamesAndFromTheEnvironment() throws IOException {
+    // given Kafka properties in the file (dotted names under "properties") and one by environment
+    Path file = file("{\"kafka\":{\"properties\":{\"security.protocol\":\"SASL_SSL\"},"
+        + "\"producer\":{\"client\":{\"rack\":\"r1\"}}}}");
+
+    // when
+    ConfigSource source = ConfigSource.load(file, Map.of("SURGE_KAFKA_PROPERTIES_SASL_MECHANISM", "SCRAM-SHA-512",
+        "SURGE_KAFKA_CONSUMER_FETCH_MIN_BYTES", "1"));
+
+    // then
+    assertEquals(Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512"),
+        source.below("kafka.properties."));
+    assertEquals(Map.of("client.rack", "r1"), source.below("kafka.producer."));
+    assertEquals(Map.of("fetch.min.bytes", "1"), source.below("kafka.consumer."));
+    assertEquals("SURGE_KAFKA_PROPERTIES_SASL_MECHANISM", source.entries().get("kafka.properties.sasl.mechanism").origin());
+  }
+
+  @Test
+  void theEnvironmentOverridesAPassThroughKeyOfTheFile() throws IOException {
+    Path file = file("{\"kafka\":{\"properties\":{\"security.protocol\":\"SASL_SSL\"}}}");
+
+    ConfigSource source = ConfigSource.load(file, Map.of("SURGE_KAFKA_PROPERTIES_SECURITY_PROTOCOL", "SSL"));
+
+    assertEquals(Map.of("security.protocol", "SSL"), source.below("kafka.properties."));
   }
 
   @Test

@@ -110,7 +110,21 @@ class SurgeConfigTest {
       "SURGE_INGEST_MAX_SUBJECT_BYTES|3000",
       "SURGE_PIPELINE_INSTANCE_ID|has space",
       "SURGE_PIPELINE_SESSION_TIMEOUT_MS|1000",
-      "SURGE_PIPELINE_STALL_SECONDS|0"})
+      "SURGE_PIPELINE_STALL_SECONDS|0",
+      "SURGE_KAFKA_PROPERTIES_ACKS|1",
+      "SURGE_KAFKA_PRODUCER_ACKS|0",
+      "SURGE_KAFKA_PRODUCER_ENABLE_IDEMPOTENCE|false",
+      "SURGE_KAFKA_PRODUCER_MAX_BLOCK_MS|60000",
+      "SURGE_KAFKA_PROPERTIES_KEY_SERIALIZER|org.apache.kafka.common.serialization.StringSerializer",
+      "SURGE_KAFKA_CONSUMER_ENABLE_AUTO_COMMIT|true",
+      "SURGE_KAFKA_CONSUMER_VALUE_DESERIALIZER|org.apache.kafka.common.serialization.StringDeserializer",
+      "SURGE_KAFKA_ADMIN_BOOTSTRAP_SERVERS|other:9092",
+      "SURGE_PG_SSL_MODE|prefer",
+      "SURGE_PG_SSL_MODE|verify-full",
+      "SURGE_PG_SSL_ROOT_CERT_PATH|/nonexistent/ca.pem",
+      "SURGE_PG_URL|postgresql://db/x?sslmode=verify-ca",
+      "SURGE_REDIS_TLS_CA_PATH|/nonexistent/ca.pem",
+      "SURGE_REDIS_TLS_CA_PATH|/etc/hostname"})
   void badOverrideFailsNamingTheVariable(String envName, String value) {
     ConfigSource source = ConfigSource.load(null, Map.of(envName, value));
 
@@ -154,6 +168,48 @@ class SurgeConfigTest {
     // then
     assertOneLineNaming(e, "kafka.deliveryTimeoutMs in " + file);
     assertTrue(e.getMessage().contains("3005"), e::getMessage);
+  }
+
+  @Test
+  void kafkaPassThroughPropertiesReachEachKindOfClient() {
+    SurgeConfig config = SurgeConfig.from(ConfigSource.load(null, Map.of(
+        "SURGE_KAFKA_PROPERTIES_SECURITY_PROTOCOL", "SASL_SSL",
+        "SURGE_KAFKA_PRODUCER_CLIENT_RACK", "producer-rack",
+        "SURGE_KAFKA_PROPERTIES_CLIENT_RACK", "rack",
+        "SURGE_KAFKA_CONSUMER_FETCH_MAX_WAIT_MS", "100")));
+
+    KafkaClientProperties properties = config.kafka().clientProperties();
+    assertEquals(Map.of("security.protocol", "SASL_SSL", "client.rack", "producer-rack"), properties.forProducer(),
+        "a producer property wins over the one for all clients");
+    assertEquals(Map.of("security.protocol", "SASL_SSL", "client.rack", "rack", "fetch.max.wait.ms", "100"),
+        properties.forConsumer());
+    assertEquals(Map.of("security.protocol", "SASL_SSL", "client.rack", "rack"), properties.forAdmin());
+  }
+
+  @Test
+  void kafkaPassThroughSecretsAreHiddenWhenPrinted() {
+    SurgeConfig config = SurgeConfig.from(ConfigSource.load(null, Map.of(
+        "SURGE_KAFKA_PROPERTIES_SASL_JAAS_CONFIG", "ScramLoginModule required username=\"u\" password=\"pw-123\";",
+        "SURGE_KAFKA_PROPERTIES_SSL_TRUSTSTORE_PASSWORD", "store-secret")));
+
+    String printed = config.kafka().toString();
+
+    assertTrue(!printed.contains("pw-123") && !printed.contains("store-secret"), printed);
+    assertTrue(printed.contains("sasl.jaas.config=<hidden>"), printed);
+  }
+
+  @Test
+  void pgTlsKeysAreMergedIntoTheUrlAsLibpqParameters() throws IOException {
+    Path ca = java.nio.file.Files.writeString(dir.resolve("ca.pem"), "pem");
+
+    SurgeConfig config = SurgeConfig.from(ConfigSource.load(null, Map.of(
+        "SURGE_PG_URL", "postgresql://u@db.example:5432/surge?sslmode=disable&application_name=surge",
+        "SURGE_PG_SSL_MODE", "verify-full", "SURGE_PG_SSL_ROOT_CERT_PATH", ca.toString())));
+
+    assertEquals("postgresql://u@db.example:5432/surge?application_name=surge&sslmode=verify-full&sslrootcert=" + ca,
+        config.pgUrl());
+    assertEquals("postgresql://postgres@127.0.0.1:5432/surge", SurgeConfig.from(ConfigSource.load(null, Map.of())).pgUrl(),
+        "no TLS keys: the URL as configured");
   }
 
   /** The bundled conf/surge.json with one value changed, written to a temporary file. */
