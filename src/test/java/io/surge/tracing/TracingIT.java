@@ -5,10 +5,16 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.surge.SurgeNode;
+import io.surge.cloudevents.CloudEvent;
+import io.surge.ingest.EventPublisher;
+import io.surge.ingest.InflightLimit;
 import io.surge.ops.Metrics;
 import io.surge.testing.KafkaEngine;
 import io.surge.testing.TestSurge;
 import io.surge.testing.TopicReader;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -37,10 +43,12 @@ import static io.surge.testing.Eventually.eventually;
 import static io.surge.testing.TopicReader.headers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
  * One trace from the HTTP request through Kafka to the insert: a node with ingest and worker roles traces into an
- * in-memory exporter, and the spans and the record's headers are read back.
+ * in-memory exporter, and the spans and the record's headers are read back. The EventPublisher tests publish alone,
+ * to a topic of their own, and read the record back from the broker.
  */
 @ExtendWith({VertxExtension.class, KafkaEngine.class})
 class TracingIT {
@@ -51,6 +59,10 @@ class TracingIT {
   private static String raw;
   private static SurgeNode node;
   private static WebClient client;
+  private static final String REQUEST = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+  private static final String EVENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+  private static String published;
+  private static KafkaProducer<byte[], byte[]> producer;
 
   @BeforeAll
   static void start(Vertx vertx) {
@@ -62,12 +74,67 @@ class TracingIT {
         "SURGE_ROLES", "ingest,worker",
         "SURGE_PIPELINE_INGRESS_TOPICS", raw + "=raw:com.example.legacy")), new Metrics(Tracing.with(sdk))).await();
     client = TestSurge.client(vertx, node.httpPort());
+    published = TestSurge.uniqueTopic("tracing-publish-it");
+    KafkaEngine.createTopics(1, published);
+    producer = new KafkaProducer<>(Map.of("bootstrap.servers", KafkaEngine.bootstrap(), "acks", "all"),
+        new ByteArraySerializer(), new ByteArraySerializer());
+    // the publisher sends on the event loop: fetch the topic's metadata here so no send waits for it there
+    producer.partitionsFor(published);
   }
 
   @AfterAll
   static void stop() {
+    producer.close();
     node.stop().await();
     sdk.close();
+  }
+
+  @Test
+  void offAddsNoTraceHeaderAndStillPublishes(Vertx vertx) {
+    EventPublisher publisher = publisher(Tracing.OFF);
+
+    List<RecordMetadata> sent = publish(vertx, publisher,
+        MultiMap.caseInsensitiveMultiMap().add("traceparent", REQUEST));
+
+    assertEquals(1, sent.size());
+    Map<String, String> headers = headersOf(sent.get(0));
+    assertNull(headers.get("traceparent"));
+    assertNull(headers.get("tracestate"));
+    // the event's own extension travels as any extension does, untouched
+    assertEquals(EVENT, headers.get("ce_traceparent"));
+  }
+
+  @Test
+  void onWithARequestTraceTheEventsOwnTraceIsLinked(Vertx vertx) {
+    InMemorySpanExporter spans = InMemorySpanExporter.create();
+    try (OpenTelemetrySdk sdk = TracingTest.sdk(spans)) {
+      EventPublisher publisher = publisher(Tracing.with(sdk));
+
+      publish(vertx, publisher, MultiMap.caseInsensitiveMultiMap().add("traceparent", REQUEST));
+
+      // no server span in this test: the parent is whatever is current, and the event's trace is only linked
+      SpanData publish = spans.getFinishedSpanItems().get(0);
+      assertNotEquals("4bf92f3577b34da6a3ce929d0e0e4736", publish.getTraceId());
+      assertEquals("4bf92f3577b34da6a3ce929d0e0e4736", publish.getLinks().get(0).getSpanContext().getTraceId());
+      assertEquals("00f067aa0ba902b7", publish.getLinks().get(0).getSpanContext().getSpanId());
+    }
+  }
+
+  @Test
+  void onWithoutARequestTraceTheRecordContinuesTheEventsTrace(Vertx vertx) {
+    InMemorySpanExporter spans = InMemorySpanExporter.create();
+    try (OpenTelemetrySdk sdk = TracingTest.sdk(spans)) {
+      EventPublisher publisher = publisher(Tracing.with(sdk));
+
+      List<RecordMetadata> sent = publish(vertx, publisher, MultiMap.caseInsensitiveMultiMap());
+
+      SpanData publish = spans.getFinishedSpanItems().get(0);
+      assertEquals("publish " + published, publish.getName());
+      assertEquals(SpanKind.PRODUCER, publish.getKind());
+      assertEquals("4bf92f3577b34da6a3ce929d0e0e4736", publish.getTraceId());
+      assertEquals("00f067aa0ba902b7", publish.getParentSpanId());
+      assertEquals("00-" + publish.getTraceId() + "-" + publish.getSpanId() + "-01", headersOf(sent.get(0)).get("traceparent"));
+    }
   }
 
   @Test
@@ -144,6 +211,25 @@ class TracingIT {
         .filter(s -> s.getTraceId().equals(traceId) && s.getKind() == kind).toList();
     assertEquals(1, found.size(), kind + " spans in trace " + traceId + ": " + found);
     return found.get(0);
+  }
+
+  private static EventPublisher publisher(Tracing tracing) {
+    return new EventPublisher(producer, published, new InflightLimit(10), 1, new SimpleMeterRegistry(), tracing);
+  }
+
+  /** One event carrying the {@code EVENT} trace, published on a Vert.x context as the HTTP route does. */
+  private static List<RecordMetadata> publish(Vertx vertx, EventPublisher publisher, MultiMap requestHeaders) {
+    CloudEvent event = new CloudEvent("id-1", "/src", "1.0", "t", null, null, null, null, Map.of("traceparent", EVENT),
+        null);
+    return Future.<List<RecordMetadata>>future(p -> vertx.runOnContext(v ->
+        publisher.publish(List.of(event), "default", requestHeaders).onComplete(p))).await();
+  }
+
+  /** The headers of the published record as the broker holds it. */
+  private static Map<String, String> headersOf(RecordMetadata sent) {
+    try (TopicReader reader = new TopicReader(KafkaEngine.bootstrap(), published)) {
+      return headers(reader.at(published, sent.partition(), sent.offset()));
+    }
   }
 
   private static JsonObject event() {
