@@ -102,9 +102,11 @@ pod healthcheck run "$NAME" && echo "HEALTHCHECK: healthy" >&2
 
 log "POST one CloudEvent, then GET it back"
 id="image-check-$(date +%s)-$RANDOM"
-status=$(curl -s -o /dev/stderr -w '%{http_code}' -H "Authorization: Bearer $KEY" \
+answer=$(curl -s -w '\n%{http_code}' -H "Authorization: Bearer $KEY" \
   -H 'Content-Type: application/cloudevents+json' "http://127.0.0.1:$HTTP/v1/events" \
   --data "{\"specversion\":\"1.0\",\"id\":\"$id\",\"source\":\"/image/check\",\"type\":\"check\",\"data\":{\"ok\":true}}")
+status=${answer##*$'\n'}
+echo "POST: $answer" >&2
 [[ "$status" == 202 ]] || { echo "FAIL: POST answered $status" >&2; exit 1; }
 got=0
 for _ in $(seq 30); do
