@@ -282,13 +282,19 @@ class DeployFilesIT {
     void field(String name, JsonNode value);
   }
 
-  /** Calls {@code visitor} for every field of every object in the tree, at any depth. */
+  /**
+   * Calls {@code visitor} for every field of every object in the tree, at any depth, and for every element of
+   * an array under the array's field name (so a port in {@code ports:} is seen whole).
+   */
   private static void walk(JsonNode node, Visitor visitor) {
     if (node.isObject()) {
       Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
       while (fields.hasNext()) {
         Map.Entry<String, JsonNode> field = fields.next();
         visitor.field(field.getKey(), field.getValue());
+        if (field.getValue().isArray()) {
+          field.getValue().forEach(element -> visitor.field(field.getKey(), element));
+        }
         walk(field.getValue(), visitor);
       }
     } else if (node.isArray()) {
