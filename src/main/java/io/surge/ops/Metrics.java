@@ -46,6 +46,7 @@ public final class Metrics implements AutoCloseable {
     // sizes of every request, response and socket read: recorded per request (or per read) on the event loop,
     // and of no use to an operator beyond what the body limits already bound
     registry.config().meterFilter(MeterFilter.deny(id -> UNUSED_HTTP_SERVER_METERS.contains(id.getName())));
+    registry.config().meterFilter(LatencyBuckets.FILTER);
     new JvmMemoryMetrics().bindTo(registry);
     gc.bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);

@@ -70,6 +70,8 @@ class MetricsIT {
       assertTrue(!text.contains("tenant=") && !text.contains("/v1/events/"), "no tenant or raw path in any label");
       assertTrue(!text.contains("vertx_http_server_request_bytes") && !text.contains("vertx_http_server_bytes_read"),
           "no per-request size summaries");
+      assertTrue(text.contains("vertx_http_server_response_time_seconds_bucket{") && text.contains("le=\"0.025\""),
+          "response times in buckets, for percentiles across instances");
       assertEquals(0, value(text, "surge_redis_failures_total"));
       assertEquals(0, value(text, "surge_kafka_producer_errors_total"));
       assertTrue(text.contains("surge_kafka_producer_errors_total{client=\"dlq\",reason=\"TimeoutException\"}"),
