@@ -7,7 +7,7 @@
 #   brokerkill  kill -9 of the broker leading partition 0 under load, restart 20 s later: the pause, the rejoin
 #   workerstop  SIGTERM of worker2 under load, start 20 s later: partitions move over and back, lag drains
 # Results: target/cluster-drills/<drill>/ (answers.log, ledger.txt, result.txt) and target/cluster-drills.md.
-# Usage: scripts/cluster-drills.sh [drill ...]   (RATE=200 SECONDS=40)
+# Usage: scripts/cluster-drills.sh [drill ...]   (RATE=200 DURATION=40: seconds of load per drill)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUN=${CLUSTER_DIR:-$PWD/.surge/cluster}
@@ -15,7 +15,7 @@ RUN=${CLUSTER_DIR:-$PWD/.surge/cluster}
 source "$RUN/cluster.env"
 source "$RUN/bootstrap.env"
 RATE=${RATE:-200}
-SECONDS_OF_LOAD=${SECONDS:-40}
+SECONDS_OF_LOAD=${DURATION:-40}
 BALANCER=http://127.0.0.1:$BALANCER_PORT
 PG=$PG_SERVER/$PG_DATABASE
 CP="target/classes:$(cat target/dev.classpath):$(cat target/runtime.classpath)"
@@ -29,6 +29,19 @@ accepted() { curl -fs "http://127.0.0.1:$(port MGMT_PORT "$1")/metrics" | awk '/
 metric() { curl -fs "http://127.0.0.1:$(port MGMT_PORT "$1")/metrics" | awk -v m="$2" 'index($0, m) == 1 {s += $NF} END {printf "%d", s}'; }
 topics() { java -Dlogback.configurationFile="$RUN/conf/logback-tools.xml" -cp "$KAFKA_CP" org.apache.kafka.tools.TopicCommand --bootstrap-server "$KAFKA_BOOTSTRAP" "$@" 2>/dev/null; }
 wait_ready() { for _ in $(seq 1 1200); do curl -fs -o /dev/null "$1" && return 0; sleep 0.1; done; return 1; }
+
+# cluster_ready: every Surge process ready and the balancer sending to both HTTP processes, before a drill starts
+cluster_ready() {
+  local n
+  for n in ingest1 ingest2 worker1 worker2; do
+    wait_ready "http://127.0.0.1:$(port MGMT_PORT "$n")/health/ready" || { echo "$n is not ready" >&2; exit 1; }
+  done
+  for _ in $(seq 1 100); do
+    (( $(curl -fs "http://127.0.0.1:$BALANCER_STATS_PORT/;csv" | grep -c '^surge_http,ingest[12],.*,UP') == 2 )) && return 0
+    sleep 0.2
+  done
+  echo "the balancer does not see both HTTP processes UP" >&2; exit 1
+}
 
 # start_load DRILL: the client in the background; sets DIR, SOURCE, LOAD_PID and T0 (epoch ms)
 start_load() {
@@ -139,11 +152,18 @@ drill_brokerkill() {
 }
 
 assigned() { metric "$1" kafka_consumer_coordinator_assigned_partitions; }
-# sample_workers: every second, seconds since the load started, each worker's partitions and lag, into workers.tsv
+rows() { psql "$PG" -qtAX -c "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM events_seq_seq"; }
+# backlog: events accepted by the ingest processes (since they started) and not yet in Postgres, plus a constant;
+# rows first, so that an event accepted meanwhile counts as waiting rather than the other way round
+sample_backlog() { local r; r=$(rows); echo $(( $(accepted ingest1) + $(accepted ingest2) - r )); }
+# sample_workers: every second, seconds since the load started, each worker's partitions, and the backlog
+# (accepted but not in Postgres: the group's lag plus what is in flight) into workers.tsv
 sample_workers() {
-  echo "t_s worker1_partitions worker2_partitions worker1_lag worker2_lag" > "$DIR/workers.tsv"
+  local base
+  base=$(sample_backlog)
+  echo "t_s worker1_partitions worker2_partitions backlog" > "$DIR/workers.tsv"
   while kill -0 "$LOAD_PID" 2>/dev/null; do
-    echo "$(( ($(now_ms) - T0) / 1000 )) $(assigned worker1) $(assigned worker2) $(metric worker1 surge_worker_lag_records) $(metric worker2 surge_worker_lag_records)" >> "$DIR/workers.tsv"
+    echo "$(( ($(now_ms) - T0) / 1000 )) $(assigned worker1) $(assigned worker2) $(( $(sample_backlog) - base ))" >> "$DIR/workers.tsv"
     sleep 1
   done
 }
@@ -161,7 +181,6 @@ drill_workerstop() {
   wait $!
   note "worker2 sent SIGTERM at 5 s: worker1 has all 6 partitions $((moved - stop)) ms later; worker2 exited $(( $(now_ms) - stop )) ms after the signal"
   at 20
-  note "worker1 alone at 20 s: lag $(metric worker1 surge_worker_lag_records) records"
   started=$(now_ms)
   scripts/cluster.sh start worker2 > /dev/null
   wait_ready "http://127.0.0.1:$(port MGMT_PORT worker2)/health/ready"
@@ -169,7 +188,7 @@ drill_workerstop() {
   back=$(first_time '(( $(assigned worker2) > 0 ))')
   note "worker2 started again at 20 s: ready $((ready - started)) ms later, partitions (worker1 $(assigned worker1), worker2 $(assigned worker2)) $((back - started)) ms after the start"
   finish
-  note "after the load: lag worker1 $(metric worker1 surge_worker_lag_records), worker2 $(metric worker2 surge_worker_lag_records); rows inserted by worker1 $(metric worker1 surge_worker_events_persisted_total), by worker2 since its start $(metric worker2 surge_worker_events_persisted_total); highest lag sampled $(awk 'NR > 1 {m = ($4 + $5 > m) ? $4 + $5 : m} END {print m + 0}' "$DIR/workers.tsv") ($DIR/workers.tsv)"
+  note "after the load: lag worker1 $(metric worker1 surge_worker_lag_records), worker2 $(metric worker2 surge_worker_lag_records); rows inserted by worker1 $(metric worker1 surge_worker_events_persisted_total), by worker2 since its start $(metric worker2 surge_worker_events_persisted_total); highest backlog sampled (accepted, not in Postgres) $(awk 'NR > 1 && $4 > m {m = $4; t = $1} END {printf "%d at %d s", m, t}' "$DIR/workers.tsv"), at the end of the load $(tail -n 1 "$DIR/workers.tsv" | awk '{print $4}') ($DIR/workers.tsv)"
   (( back > 0 && moved > 0 && RESULT_LOST == 0 ))
 }
 
@@ -177,10 +196,11 @@ drills=("$@")
 (( ${#drills[@]} )) || drills=(spread ingestkill brokerkill workerstop)
 status=0
 {
-  echo "Cluster drills, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, RATE=$RATE/s SECONDS=$SECONDS_OF_LOAD"
+  echo "Cluster drills, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, RATE=$RATE/s DURATION=$SECONDS_OF_LOAD s"
 } > "$OUT/header.txt"
 for d in "${drills[@]}"; do
   echo "== $d" >&2
+  cluster_ready
   if "drill_$d"; then verdict=PASS; else verdict=FAIL; status=1; fi
   echo "$verdict" >> "$OUT/$d/result.txt"
   echo "== $d $verdict" >&2

@@ -20,7 +20,6 @@ RUN=${CLUSTER_DIR:-$ROOT/.surge/cluster}
 BROKERS=(broker1 broker2 broker3)
 HTTP_NODES=(ingest1 ingest2)
 WORKERS=(worker1 worker2)
-# started in this order, stopped in the reverse one
 PARTS=("${BROKERS[@]}" "${HTTP_NODES[@]}" "${WORKERS[@]}" balancer prometheus)
 
 pid_of() { cat "$RUN/pids/$1.pid" 2>/dev/null || true; }
@@ -58,8 +57,11 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 case "${1:-up}" in
   stop)
     if [[ -n "${2:-}" ]]; then stop_part "$2"; exit 0; fi
-    for ((i = ${#PARTS[@]} - 1; i >= 0; i--)); do stop_part "${PARTS[i]}" & done
-    wait
+    # Surge first, while the brokers are there for the last flush and commit; the balancer keeps routing to
+    # whichever process is still ready meanwhile; the brokers last
+    for part in "${HTTP_NODES[@]}" "${WORKERS[@]}"; do stop_part "$part" & done; wait
+    stop_part balancer & stop_part prometheus & wait
+    for part in "${BROKERS[@]}"; do stop_part "$part" & done; wait
     echo "cluster stopped (data kept in $RUN; rm -rf it for a fresh one)"
     exit 0 ;;
   status)
@@ -316,7 +318,7 @@ for n in "${HTTP_NODES[@]}"; do
   echo "$n ingest,query http://127.0.0.1:$(port HTTP_PORT "$n") management http://127.0.0.1:$(port MGMT_PORT "$n") pid $(pid_of "$n")"
 done
 for n in "${WORKERS[@]}"; do
-  echo "$n worker management http://127.0.0.1:$(port MGMT_PORT "$n") pid $(pid_of "$n")"
+  echo "$n worker http://127.0.0.1:$(port HTTP_PORT "$n") management http://127.0.0.1:$(port MGMT_PORT "$n") pid $(pid_of "$n")"
 done
 echo "balancer http://127.0.0.1:$BALANCER_PORT"
 echo "balancer-stats http://127.0.0.1:$BALANCER_STATS_PORT/ (metrics /metrics)"
