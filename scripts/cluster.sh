@@ -196,10 +196,12 @@ done
 
 # --- Surge: the same settings for every process, its roles and ports its own
 psql "$PG_SERVER/postgres" -qtAX -c "CREATE DATABASE $PG_DATABASE" >/dev/null 2>&1 || true
+# surge_script NAME ROLES [DRAIN_SECONDS]
 surge_script() {
   local name=$1 roles=$2
   cat > "$RUN/conf/$name.sh" <<EOF
 export SURGE_ROLES=$roles
+${3:+export SURGE_SHUTDOWN_DRAIN_SECONDS=$3}
 export SURGE_HTTP_PORT=$(port HTTP_PORT "$name")
 export SURGE_MANAGEMENT_PORT=$(port MGMT_PORT "$name")
 export SURGE_MANAGEMENT_HOST=127.0.0.1
@@ -216,7 +218,8 @@ EOF
   chmod 600 "$RUN/conf/$name.sh"
 }
 for n in "${HTTP_NODES[@]}"; do surge_script "$n" ingest,query; done
-for n in "${WORKERS[@]}"; do surge_script "$n" worker; done
+# no balancer sends a worker anything: draining would only hold its partitions back from the others
+for n in "${WORKERS[@]}"; do surge_script "$n" worker 0; done
 
 # --- HAProxy: round robin over the HTTP processes; a process leaves after 2 failed readiness checks 1 s apart
 # (a SIGTERM turns readiness DOWN and Surge keeps serving shutdown.drainSeconds, 5 s, so nothing is cut).
