@@ -12,6 +12,8 @@
 #        scripts/cluster.sh status     each part: running or not
 #        scripts/cluster.sh start NAME start one part again (e.g. broker2, ingest1, worker2) after it stopped
 #        scripts/cluster.sh stop NAME  stop one part (SIGTERM, then SIGKILL)
+# KAFKA_BROKER_SESSION_TIMEOUT_MS (9000, Kafka's default) and KAFKA_BROKER_HEARTBEAT_INTERVAL_MS (2000): how soon
+# the controller fences a broker that died, which is how long acks=all writes wait for it (docs/RELIABILITY.md).
 # Needs Java 17+, Maven, psql, redis-cli; installs haproxy and prometheus from Debian when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -183,6 +185,8 @@ transaction.state.log.min.isr=2
 auto.create.topics.enable=false
 unclean.leader.election.enable=false
 group.initial.rebalance.delay.ms=0
+broker.session.timeout.ms=${KAFKA_BROKER_SESSION_TIMEOUT_MS:-9000}
+broker.heartbeat.interval.ms=${KAFKA_BROKER_HEARTBEAT_INTERVAL_MS:-2000}
 EOF
   if [[ ! -f "$RUN/data/$b/meta.properties" ]]; then
     kafka_java kafka.tools.StorageTool format -t "$KAFKA_CLUSTER_ID" \
