@@ -29,8 +29,12 @@ running() { local pid; pid=$(pid_of "$1"); [[ -n "$pid" ]] && kill -0 "$pid" 2>/
 
 # launch NAME: runs conf/NAME.sh in a session of its own (so it outlives this script), logs to logs/NAME.log
 launch() {
-  setsid bash "$RUN/conf/$1.sh" >> "$RUN/logs/$1.log" 2>&1 < /dev/null &
-  echo $! > "$RUN/pids/$1.pid"
+  local pidfile="$RUN/pids/$1.pid"
+  rm -f "$pidfile"
+  # the process writes its own pid (setsid may fork) and then becomes the part through exec
+  setsid bash -c 'echo $$ > "$1"; exec bash "$2"' launch "$pidfile" "$RUN/conf/$1.sh" >> "$RUN/logs/$1.log" 2>&1 < /dev/null &
+  for _ in $(seq 1 50); do [[ -s "$pidfile" ]] && return 0; sleep 0.1; done
+  echo "$1 did not start; see $RUN/logs/$1.log" >&2; exit 1
 }
 
 # stop_part NAME: SIGTERM, then SIGKILL when it is still there after 20 s (Surge drains for a few seconds)

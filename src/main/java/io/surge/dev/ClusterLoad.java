@@ -25,7 +25,7 @@ import java.util.concurrent.CountDownLatch;
  * {@code <out>/answers.log} (outcome {@code 202}, {@code status <n>} or the exception's kind) and the acknowledged
  * ids to {@code <out>/ledger.txt}, for the script to compare with Postgres and with the times of its faults.
  *
- * <p>{@code ClusterLoad <url> <key> <source> <events/s> <seconds>  <out-dir>}
+ * <p>{@code ClusterLoad <url> <key> <source> <events/s> <seconds> <out-dir>}
  */
 public final class ClusterLoad {
   private static final int MAX_INFLIGHT = 512;
