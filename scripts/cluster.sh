@@ -25,7 +25,9 @@ WORKERS=(worker1 worker2)
 PARTS=("${BROKERS[@]}" "${HTTP_NODES[@]}" "${WORKERS[@]}" balancer prometheus)
 
 pid_of() { cat "$RUN/pids/$1.pid" 2>/dev/null || true; }
-running() { local pid; pid=$(pid_of "$1"); [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; }
+# running NAME: its pid is alive and still this cluster's part (every part's command line names $RUN), so that a
+# pid reused after a crash is never signalled
+running() { local pid; pid=$(pid_of "$1"); [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF "$RUN"; }
 
 # launch NAME: runs conf/NAME.sh in a session of its own (so it outlives this script), logs to logs/NAME.log
 launch() {
@@ -40,7 +42,7 @@ launch() {
 # stop_part NAME: SIGTERM, then SIGKILL when it is still there after 20 s (Surge drains for a few seconds)
 stop_part() {
   local pid; pid=$(pid_of "$1")
-  if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
+  if running "$1"; then
     kill -TERM "$pid" 2>/dev/null || true
     for _ in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -0 "$pid" 2>/dev/null && { echo "$1 ignored SIGTERM for 20 s: SIGKILL" >&2; kill -KILL "$pid" 2>/dev/null || true; }
