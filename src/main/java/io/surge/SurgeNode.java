@@ -164,7 +164,10 @@ public final class SurgeNode {
    * goes last, so readiness says DOWN to the end; then the shared clients and Vert.x.
    */
   private Future<Void> stop(int drainSeconds) {
-    boolean draining = publicListener != null && drainSeconds > 0;
+    // only a process that load balancers send to needs to wait for them; a worker-only one would just hold its
+    // partitions back
+    boolean balanced = config.roles().contains(Role.INGEST) || config.roles().contains(Role.QUERY);
+    boolean draining = publicListener != null && balanced && drainSeconds > 0;
     if (shared != null) {
       shared.drain().begin();
     }

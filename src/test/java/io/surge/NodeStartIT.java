@@ -69,7 +69,7 @@ class NodeStartIT {
   @Test
   void aWorkerOnlyProcessAnswersHealthWithItsWorkers(Vertx vertx) {
     SurgeConfig config = TestSurge.config(KafkaEngine.bootstrap(), TestSurge.uniqueTopic("worker-only-it"),
-        Map.of("SURGE_ROLES", "worker"));
+        Map.of("SURGE_ROLES", "worker", "SURGE_SHUTDOWN_DRAIN_SECONDS", "10"));
     SurgeNode node = SurgeNode.start(config).await();
     try {
       WebClient client = WebClient.create(vertx);
@@ -80,7 +80,11 @@ class NodeStartIT {
         assertEquals("UP", ready.getJsonObject("checks").getString("workers"), ready::encode);
       });
     } finally {
+      // no load balancer sends to a worker: its stop does not wait out the drain, which would only hold its
+      // partitions back from the other workers
+      long stopping = System.nanoTime();
       node.stop().await();
+      assertTrue(System.nanoTime() - stopping < java.util.concurrent.TimeUnit.SECONDS.toNanos(8), "a worker-only stop drained");
     }
   }
 }
