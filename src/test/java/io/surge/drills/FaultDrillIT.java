@@ -35,7 +35,8 @@ class FaultDrillIT {
   private static final int FAULT_AT = EVENTS * 4 / 10;
   // An outage of a dependency lasts until this many requests met it (about 2 s of load).
   private static final int OUTAGE_EVENTS = Drill.events(600);
-  private static final Duration OUTAGE_WAIT = Duration.ofSeconds(Drill.LONG ? 180 : 30);
+  // 600 events take 2 s at 300/s, but a loaded CI machine has been seen to acknowledge under 20 a second
+  private static final Duration OUTAGE_WAIT = Duration.ofSeconds(Drill.LONG ? 180 : 75);
   // A worker killed by kill -9 holds its partitions until its consumer session times out (45 s today).
   private static final Duration DRAIN = Duration.ofSeconds(120);
 
