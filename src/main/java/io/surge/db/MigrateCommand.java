@@ -45,8 +45,7 @@ public final class MigrateCommand implements Callable<Integer> {
     Vertx vertx = Vertx.vertx();
     try {
       Pool pool = Postgres.pool(vertx, url, 1);
-      int version = Postgres.ensureDatabase(vertx, url)
-          .compose(v -> Migrations.apply(pool))
+      int version = Migrations.applyCreatingDatabase(vertx, url, pool)
           .eventually(pool::close)
           .await(2, TimeUnit.MINUTES);
       spec.commandLine().getOut().println("surge migrate: schema at version " + version + " in " + Redaction.redact(url));

@@ -1,6 +1,7 @@
 package io.surge.db;
 
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -38,6 +39,14 @@ public final class Migrations {
   private Migrations() {}
 
   /** The schema version after applying what was missing. */
+  /**
+   * Creates the database {@code url} names when it is missing ({@link Postgres#ensureDatabase}), then applies
+   * what is missing through {@code pool} (a pool connects lazily, so it may be made before the database exists).
+   */
+  public static Future<Integer> applyCreatingDatabase(Vertx vertx, String url, Pool pool) {
+    return Postgres.ensureDatabase(vertx, url).compose(v -> apply(pool));
+  }
+
   public static Future<Integer> apply(Pool pool) {
     return pool.withConnection(conn -> conn.query("SELECT pg_advisory_lock(" + LOCK_KEY + ")").execute()
         .compose(v -> conn.query("CREATE TABLE IF NOT EXISTS surge_schema_version ("

@@ -26,19 +26,16 @@ public record SharedClients(Vertx vertx, SurgeConfig config, Metrics metrics, He
   public static Future<SharedClients> start(Vertx vertx, SurgeConfig config, Metrics metrics) {
     Drain drain = new Drain();
     HealthRoutes health = new HealthRoutes(drain);
-    return Postgres.ensureDatabase(vertx, config.pg().url())
-        .map(v -> new SharedClients(vertx, config, metrics, health, drain,
-            Postgres.pool(vertx, config.pg().url(), config.pg().poolSize()),
-            RedisClients.create(vertx, config.redis())))
-        .compose(shared -> Migrations.apply(shared.pool)
-            .onSuccess(version -> LOG.info("postgres schema at version {}", version))
-            .map(version -> {
-              health.check("postgres", () -> shared.pool.query("SELECT 1").execute());
-              return shared;
-            })
-            .recover(e -> shared.close().transform(v -> Future.failedFuture(e))))
-        .recover(e -> Future.failedFuture(new IllegalStateException(
-            "Postgres at " + config.pg().url() + " is not usable: " + e.getMessage(), e)));
+    SharedClients shared = new SharedClients(vertx, config, metrics, health, drain,
+        Postgres.pool(vertx, config.pg().url(), config.pg().poolSize()), RedisClients.create(vertx, config.redis()));
+    return Migrations.applyCreatingDatabase(vertx, config.pg().url(), shared.pool)
+        .onSuccess(version -> LOG.info("postgres schema at version {}", version))
+        .map(version -> {
+          health.check("postgres", () -> shared.pool.query("SELECT 1").execute());
+          return shared;
+        })
+        .recover(e -> shared.close().transform(v -> Future.failedFuture(new IllegalStateException(
+            "Postgres at " + config.pg().url() + " is not usable: " + e.getMessage(), e))));
   }
 
   public Future<Void> close() {

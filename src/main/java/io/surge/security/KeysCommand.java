@@ -56,8 +56,7 @@ public final class KeysCommand implements Runnable {
     Vertx vertx = Vertx.vertx();
     try {
       Pool pool = Postgres.pool(vertx, url, 1);
-      Object answer = Postgres.ensureDatabase(vertx, url)
-          .compose(v -> Migrations.apply(pool))
+      Object answer = Migrations.applyCreatingDatabase(vertx, url, pool)
           .compose(v -> action.apply(new KeyStore(pool)))
           .eventually(pool::close)
           .await(30, TimeUnit.SECONDS);
