@@ -196,6 +196,28 @@ final class Drill implements AutoCloseable {
     return kinds;
   }
 
+  /**
+   * Lets an outage last until {@code requests} requests (acknowledged or failed) have met it, or, when fewer events
+   * were left unacknowledged at the fault, until every one of those has: on a loaded machine acknowledgements come
+   * in bursts, and the load may be nearly done by the time the fault comes. A machine too slow for that within
+   * {@code timeout} ends the outage then, provided some request met it.
+   */
+  void awaitLoadMeetsFault(Duration timeout, int requests) {
+    long wanted = Math.min(requests, loads.stream().mapToLong(Load::events).sum() - ledger.ackedBefore(faultNanos));
+    try {
+      eventually(timeout, () -> assertTrue(requestsSinceFault() >= wanted,
+          "the load has not met the outage yet: " + requestsSinceFault() + " of " + wanted + " requests"));
+    } catch (AssertionError slow) {
+      System.out.println("DRILL " + name + ": " + slow.getMessage());
+      assertTrue(requestsSinceFault() > 0, "no request met the outage");
+    }
+  }
+
+  /** Events acknowledged, and attempts failed, since the fault. */
+  private long requestsSinceFault() {
+    return ledger.ackedAfter(faultNanos) + failedAttemptsSinceFault();
+  }
+
   long failedAttemptsSinceFault() {
     return loads.stream().mapToLong(l -> l.failuresAfter(faultNanos)).sum();
   }

@@ -96,6 +96,11 @@ final class Load {
     });
   }
 
+  /** How many events this load sends in all. */
+  long events() {
+    return events;
+  }
+
   long attempts() {
     return attempts.get();
   }
