@@ -33,8 +33,10 @@ running() { local pid; pid=$(pid_of "$1"); [[ -n "$pid" ]] && kill -0 "$pid" 2>/
 launch() {
   local pidfile="$RUN/pids/$1.pid"
   rm -f "$pidfile"
-  # the process writes its own pid (setsid may fork) and then becomes the part through exec
-  setsid bash -c 'echo $$ > "$1"; exec bash "$2"' launch "$pidfile" "$RUN/conf/$1.sh" >> "$RUN/logs/$1.log" 2>&1 < /dev/null &
+  # the process writes its own pid (setsid may fork), closes what it inherited beyond stdio (a caller's lock, e.g.
+  # flock of the bench lock, must not live on in a part) and then becomes the part through exec
+  setsid bash -c 'echo $$ > "$1"; for fd in $(ls /proc/$$/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done
+    exec bash "$2"' launch "$pidfile" "$RUN/conf/$1.sh" >> "$RUN/logs/$1.log" 2>&1 < /dev/null &
   for _ in $(seq 1 50); do [[ -s "$pidfile" ]] && return 0; sleep 0.1; done
   echo "$1 did not start; see $RUN/logs/$1.log" >&2; exit 1
 }
@@ -240,6 +242,8 @@ for n in "${WORKERS[@]}"; do surge_script "$n" worker 0; done
 global
   log stdout format raw local0 info
   maxconn 4096
+  # the runtime API: "disable server surge_http/ingest2" takes a process out without stopping it
+  stats socket $RUN/haproxy.sock mode 600 level admin
 defaults
   mode http
   log global

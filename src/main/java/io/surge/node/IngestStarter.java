@@ -1,5 +1,6 @@
 package io.surge.node;
 
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.surge.config.SurgeConfig;
 import io.surge.ingest.EventPublisher;
 import io.surge.ingest.InflightLimit;
@@ -25,10 +26,11 @@ public final class IngestStarter {
 
   /** A running ingest role; stop it once no request can reach it any more. */
   public record Ingest(Consumer<Router> routes, InflightLimit inflight, PersistedWaits waits, Producer<byte[], byte[]> producer,
-                Admin admin, Vertx vertx) {
+                KafkaClientMetrics producerMetrics, Admin admin, Vertx vertx) {
     /** Stops waiting for persists, then flushes the producer: every event answered 202 is in Kafka by then. */
     public Future<Void> stop() {
-      return waits.close().transform(v -> KafkaClientsCloser.close(vertx, List.of(producer, admin)));
+      return waits.close().transform(v -> KafkaClientsCloser.close(vertx, List.of(producer, admin)))
+          .onComplete(v -> producerMetrics.close());
     }
   }
 
@@ -37,12 +39,17 @@ public final class IngestStarter {
     SurgeConfig.KafkaConfig kafka = config.kafka();
     Admin admin = KafkaClients.admin(kafka, "surge-ingest-admin");
     Producer<byte[], byte[]> producer = KafkaClients.eventProducer(kafka, "surge-ingest");
+    // the producer's own figures (kafka_producer_*: records per request, batch size, request latency), read on a
+    // scrape, never on the send path
+    KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer);
+    producerMetrics.bindTo(shared.metrics().registry());
     InflightLimit inflight = new InflightLimit(config.ingest().maxInflightEvents());
     EventPublisher publisher = new EventPublisher(producer, kafka.topic(), inflight, config.ingest().retryAfterSeconds(),
         shared.metrics().registry(), shared.metrics().tracing());
     PersistedWaits waits = PersistedWaits.start(shared.vertx(), config.pg().url(), kafka.topic());
     Ingest ingest = new Ingest(new IngestRoutes(config.ingest(), publisher, waits, rateLimits,
-        new IngestMeters(shared.metrics().registry(), inflight)), inflight, waits, producer, admin, shared.vertx());
+        new IngestMeters(shared.metrics().registry(), inflight)), inflight, waits, producer, producerMetrics, admin,
+        shared.vertx());
     shared.health().check("kafka", new KafkaReadiness(shared.vertx(), admin, 2000));
     return KafkaTopics.ensure(shared.vertx(), admin, kafka.topic(), kafka)
         .compose(v -> KafkaTopics.awaitMetadata(shared.vertx(), producer, kafka.topic(), kafka.startupTimeoutMs()))

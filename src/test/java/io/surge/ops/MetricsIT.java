@@ -65,6 +65,8 @@ class MetricsIT {
       assertTrue(value(text, "jvm_memory_used_bytes") > 0, "JVM metrics");
       // the consumers' own metrics (records-lag per partition joins them at the binder's first refresh, within 60 s)
       assertTrue(text.contains("kafka_consumer_"), "the consumers' metrics are bound");
+      assertEquals(6, value(text, "kafka_producer_record_send_total", "client_id=\"surge-ingest\""),
+          "the ingest producer's own metrics are bound");
       assertEquals(0, value(text, "surge_worker_lag_records"), "nothing behind once persisted");
       assertEquals(2, text.lines().filter(l -> l.startsWith("surge_worker_up{")).count(), "one gauge per worker");
       assertTrue(!text.contains("tenant=") && !text.contains("/v1/events/"), "no tenant or raw path in any label");
