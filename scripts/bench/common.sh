@@ -3,7 +3,7 @@
 # and start_kafka. Usage: source scripts/bench/common.sh <work-folder-prefix>
 if ! command -v wrk >/dev/null; then
   echo "wrk is missing; installing it from Debian's packages" >&2
-  apt-get install -y -qq wrk >/dev/null || { echo "install wrk (apt-get install wrk) and retry" >&2; exit 1; }
+  { apt-get update -qq && apt-get install -y -qq wrk; } >/dev/null || { echo "install wrk (apt-get install wrk) and retry" >&2; exit 1; }
 fi
 if [[ ! -f target/surge.jar || ! -f target/dev.classpath || ! -f target/runtime.classpath ]] || [[ -n "$(find src conf pom.xml -newer target/surge.jar -print -quit)" ]]; then
   mvn -B -q -DskipTests package
