@@ -27,7 +27,8 @@ public final class RedisClients {
         net.setTrustOptions(new PemTrustOptions().addCertPath(config.tlsCaPath()));
       }
     }
+    // a fixed pool name: the vertx_pool_* series keep their labels across restarts (the default is a random UUID)
     return new RedisOptions().setConnectionString(config.url()).setNetClientOptions(net)
-        .setMaxPoolSize(8).setMaxPoolWaiting(1024);
+        .setMaxPoolSize(8).setMaxPoolWaiting(1024).setPoolName("surge-redis");
   }
 }

@@ -75,6 +75,7 @@ class MetricsIT {
       assertTrue(text.contains("vertx_http_server_response_time_seconds_bucket{") && text.contains("le=\"0.025\""),
           "response times in buckets, for percentiles across instances");
       assertEquals(0, value(text, "surge_redis_failures_total"));
+      assertTrue(text.contains("pool_name=\"surge-redis\""), "the Redis pool's series carry a fixed name");
       assertEquals(0, value(text, "surge_kafka_producer_errors_total"));
       assertTrue(text.contains("surge_kafka_producer_errors_total{client=\"dlq\",reason=\"TimeoutException\"}"),
           "producer errors are registered at 0, so a first one is a rise");
