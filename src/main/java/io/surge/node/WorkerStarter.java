@@ -62,7 +62,8 @@ public final class WorkerStarter {
     CacheWriter cache = new CacheWriter(vertx, shared.redis(), config.redis(), shared.metrics().registry());
     Workers workers = new Workers(new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>(), cache, dlqProducer, admin,
         vertx);
-    DeadLetters deadLetters = new DeadLetters(dlqProducer, pipeline.dlqTopic(), shared.metrics().registry());
+    DeadLetters deadLetters = new DeadLetters(dlqProducer, pipeline.dlqTopic(), shared.metrics().registry(),
+        shared.metrics().tracing());
     EventWriter writer = new EventWriter(shared.pool());
     EventRecordDecoder decoder = new EventRecordDecoder(ingress, config.ingest().maxJsonDepth(), config.ingest().events());
     WorkerMeters meters = new WorkerMeters(shared.metrics().registry());

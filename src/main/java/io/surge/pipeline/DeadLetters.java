@@ -1,7 +1,11 @@
 package io.surge.pipeline;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
 import io.surge.kafka.ProducerErrors;
+import io.surge.tracing.DeadLetterSpans;
+import io.surge.tracing.PublishSpans;
+import io.surge.tracing.Tracing;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -16,7 +20,8 @@ import java.util.List;
 
 /**
  * Sends records that are not valid events to the dead-letter topic: key, value and headers untouched, plus
- * {@code surge.dlq.*} headers naming the reason and where the record came from.
+ * {@code surge.dlq.*} headers naming the reason and where the record came from. With tracing on, a traced
+ * record's {@code traceparent} becomes that of its dead-letter span ({@link DeadLetterSpans}).
  */
 public final class DeadLetters {
   public static final String REASON = "surge.dlq.reason";
@@ -29,11 +34,14 @@ public final class DeadLetters {
   private final Producer<byte[], byte[]> producer;
   private final String topic;
   private final ProducerErrors errors;
+  /** Null when tracing is off. */
+  private final DeadLetterSpans spans;
 
-  public DeadLetters(Producer<byte[], byte[]> producer, String topic, MeterRegistry registry) {
+  public DeadLetters(Producer<byte[], byte[]> producer, String topic, MeterRegistry registry, Tracing tracing) {
     this.producer = producer;
     this.topic = topic;
     this.errors = new ProducerErrors(registry, "dlq");
+    this.spans = tracing.deadLetterSpans(topic);
   }
 
   /** A record that cannot be stored, why, and the SQLSTATE when Postgres said so (else null). */
@@ -52,16 +60,19 @@ public final class DeadLetters {
     for (Rejected r : rejected) {
       Promise<Void> ack = Promise.promise();
       acks.add(ack.future());
+      ProducerRecord<byte[], byte[]> deadLetter = toDeadLetter(r);
+      Span span = spans == null ? null : spans.start(deadLetter, r.reason());
       try {
-        producer.send(toDeadLetter(r), (metadata, error) -> {
+        producer.send(deadLetter, PublishSpans.ending(span, (metadata, error) -> {
           if (error == null) {
             ack.complete();
           } else {
             errors.record(error);
             ack.fail(error);
           }
-        });
+        }));
       } catch (RuntimeException e) {
+        PublishSpans.failed(span, e);
         errors.record(e);
         ack.fail(e);
       }

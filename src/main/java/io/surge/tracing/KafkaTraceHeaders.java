@@ -1,6 +1,10 @@
 package io.surge.tracing;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
+import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.context.propagation.TextMapSetter;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -22,6 +26,19 @@ enum KafkaTraceHeaders implements TextMapGetter<Headers>, TextMapSetter<Headers>
 
   KafkaTraceHeaders(String prefix) {
     this.prefix = prefix;
+  }
+
+  /**
+   * The trace context a record carries: its {@code traceparent} header (read with {@code propagator}), else the
+   * CloudEvents {@code ce_traceparent} extension (W3C by definition); null when it carries none.
+   */
+  static Context parentOf(TextMapPropagator propagator, Headers headers) {
+    Context context = propagator.extract(Context.root(), headers, PLAIN);
+    if (Span.fromContext(context).getSpanContext().isValid()) {
+      return context;
+    }
+    context = W3CTraceContextPropagator.getInstance().extract(Context.root(), headers, CLOUDEVENT);
+    return Span.fromContext(context).getSpanContext().isValid() ? context : null;
   }
 
   @Override

@@ -2,10 +2,8 @@ package io.surge.tracing;
 
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -65,11 +63,6 @@ public final class PersistSpans {
 
   /** The record's trace context, or null when it carries none. */
   Context parent(Headers headers) {
-    Context context = propagator.extract(Context.root(), headers, KafkaTraceHeaders.PLAIN);
-    if (Span.fromContext(context).getSpanContext().isValid()) {
-      return context;
-    }
-    context = W3CTraceContextPropagator.getInstance().extract(Context.root(), headers, KafkaTraceHeaders.CLOUDEVENT);
-    return Span.fromContext(context).getSpanContext().isValid() ? context : null;
+    return KafkaTraceHeaders.parentOf(propagator, headers);
   }
 }

@@ -16,7 +16,7 @@ import java.util.function.UnaryOperator;
  * not {@code true}; then the SDK is built by OpenTelemetry's autoconfigure from the standard {@code OTEL_*}
  * variables, with service name {@code surge} and no metrics or logs export unless those variables say otherwise.
  *
- * <p>When off, {@link #publishSpans} and {@link #persistSpans} are null: the hot paths test one final field and
+ * <p>When off, {@link #publishSpans}, {@link #persistSpans} and {@link #deadLetterSpans} are null: the hot paths test one final field and
  * never touch OpenTelemetry.
  */
 public final class Tracing implements AutoCloseable {
@@ -85,6 +85,11 @@ public final class Tracing implements AutoCloseable {
   /** The publish spans of records sent to {@code topic}, or null when off. */
   public PublishSpans publishSpans(String topic) {
     return openTelemetry == null ? null : new PublishSpans(openTelemetry, topic);
+  }
+
+  /** The spans of dead letters sent to {@code topic}, or null when off. */
+  public DeadLetterSpans deadLetterSpans(String topic) {
+    return openTelemetry == null ? null : new DeadLetterSpans(openTelemetry, topic);
   }
 
   /** The persist spans of the worker, or null when off. */
