@@ -40,8 +40,8 @@ public final class Surge {
         System.err.println("surge: " + e.getMessage());
         return 2;
       }
-      // from here on a SIGTERM waits for the start to finish, then stops what started
-      ShutdownSignals signals = ShutdownSignals.install();
+      // from here on a SIGTERM waits for the start to finish, then stops what started, all within the deadline
+      ShutdownSignals signals = ShutdownSignals.install(Duration.ofSeconds(surgeConfig.shutdown().timeoutSeconds()));
       SurgeNode node;
       try {
         node = SurgeNode.start(surgeConfig).await();
@@ -49,7 +49,7 @@ public final class Surge {
         System.err.println("surge: could not start: " + io.surge.config.Redaction.redact(e.getMessage()));
         return 1;
       }
-      return signals.awaitThenStop(node::stop, Duration.ofSeconds(surgeConfig.shutdown().timeoutSeconds()));
+      return signals.awaitThenStop(node::stop);
     }
   }
 }

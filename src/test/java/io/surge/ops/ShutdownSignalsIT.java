@@ -18,15 +18,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The signal handling of {@code surge run}, in a child JVM whose "stop" is as quick or as stuck as each test needs. */
 class ShutdownSignalsIT {
 
-  /** The child: installs the handlers, says so, and exits with what awaitThenStop returns. */
+  /**
+   * The child: installs the handlers, says so, and exits with what awaitThenStop returns; "completes" stops at
+   * once, "never" never finishes stopping, "start-hangs" never finishes starting (never reaches awaitThenStop).
+   */
   public static void main(String[] args) {
-    ShutdownSignals signals = ShutdownSignals.install();
-    boolean stopCompletes = args[0].equals("completes");
-    Duration deadline = Duration.ofMillis(Long.parseLong(args[1]));
+    ShutdownSignals signals = ShutdownSignals.install(Duration.ofMillis(Long.parseLong(args[1])));
     System.out.println("ready");
     System.out.flush();
-    System.exit(signals.awaitThenStop(() -> stopCompletes ? Future.succeededFuture() : Promise.<Void>promise().future(),
-        deadline));
+    if (args[0].equals("start-hangs")) {
+      Promise.<Void>promise().future().await();
+    }
+    boolean stopCompletes = args[0].equals("completes");
+    System.exit(signals.awaitThenStop(() -> stopCompletes ? Future.succeededFuture() : Promise.<Void>promise().future()));
   }
 
   @Test
@@ -50,6 +54,16 @@ class ShutdownSignalsIT {
   @Test
   void theDeadlineEndsAStuckStop() throws Exception {
     Process child = start("never", 1_000);
+    long signalled = System.nanoTime();
+    child.destroy();
+    assertEquals(ShutdownSignals.FORCED, exitWithin(child, Duration.ofSeconds(10)));
+    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - signalled);
+    assertTrue(ms >= 1_000, "exited " + ms + " ms after SIGTERM, before the 1 s deadline");
+  }
+
+  @Test
+  void theDeadlineEndsAStartThatHangs() throws Exception {
+    Process child = start("start-hangs", 1_000);
     long signalled = System.nanoTime();
     child.destroy();
     assertEquals(ShutdownSignals.FORCED, exitWithin(child, Duration.ofSeconds(10)));
