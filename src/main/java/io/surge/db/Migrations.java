@@ -38,7 +38,6 @@ public final class Migrations {
 
   private Migrations() {}
 
-  /** The schema version after applying what was missing. */
   /**
    * Creates the database {@code url} names when it is missing ({@link Postgres#ensureDatabase}), then applies
    * what is missing through {@code pool} (a pool connects lazily, so it may be made before the database exists).
@@ -47,14 +46,19 @@ public final class Migrations {
     return Postgres.ensureDatabase(vertx, url).compose(v -> apply(pool));
   }
 
+  /** The schema version after applying what was missing. */
   public static Future<Integer> apply(Pool pool) {
+    // client_min_messages: the IF NOT EXISTS statements below say "already exists, skipping" at every start
+    // but the first, which the client would log as a warning; reset before the connection goes back to the pool
     return pool.withConnection(conn -> conn.query("SELECT pg_advisory_lock(" + LOCK_KEY + ")").execute()
+        .compose(v -> conn.query("SET client_min_messages TO warning").execute())
         .compose(v -> conn.query("CREATE TABLE IF NOT EXISTS surge_schema_version ("
             + "version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())").execute())
         .compose(v -> conn.query("ALTER TABLE surge_schema_version ADD COLUMN IF NOT EXISTS checksum text").execute())
         .compose(v -> conn.query("SELECT version, name, checksum FROM surge_schema_version ORDER BY version").execute())
         .compose(applied -> applyFrom(conn, checked(applied)))
-        .eventually(() -> conn.query("SELECT pg_advisory_unlock(" + LOCK_KEY + ")").execute()));
+        .eventually(() -> conn.query("RESET client_min_messages; SELECT pg_advisory_unlock(" + LOCK_KEY + ")")
+            .execute()));
   }
 
   /** The newest applied version, once every applied version is known to this Surge and unchanged. */

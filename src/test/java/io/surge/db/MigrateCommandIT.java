@@ -1,5 +1,9 @@
 package io.surge.db;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.surge.Surge;
 import io.surge.testing.PostgresEngine;
 import io.vertx.core.Vertx;
@@ -10,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -61,11 +66,23 @@ class MigrateCommandIT {
   void runningTwiceIsANoOp(Vertx vertx) {
     assertEquals(0, migrate().exit());
     String before = versions(vertx);
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+    log.start();
+    root.addAppender(log);
 
-    Run again = migrate();
+    Run again;
+    try {
+      again = migrate();
+    } finally {
+      root.detachAppender(log);
+    }
 
     assertEquals(0, again.exit(), again.err());
     assertEquals(before, versions(vertx), "nothing re-applied");
+    // every start migrates: "relation ... already exists, skipping" must not be a warning at every one
+    assertEquals(List.of(), log.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+        .map(ILoggingEvent::getFormattedMessage).toList(), "warnings of a migration with nothing to do");
   }
 
   @Test
