@@ -44,11 +44,8 @@ public final class Metrics implements AutoCloseable {
   public Metrics(Tracing tracing) {
     this.tracing = tracing;
     // sizes of every request, response and socket read: recorded per request (or per read) on the event loop,
-    // and of no use to an operator beyond what the body limits already bound. And the untagged gauges every TCP
-    // or SQL client of the process registers alike (Postgres pool, LISTEN connection, Redis): Micrometer keeps
-    // the first client's, ignores the rest and warns at every start; vertx_pool_* say what matters of them
-    registry.config().meterFilter(MeterFilter.deny(id -> UNUSED_HTTP_SERVER_METERS.contains(id.getName())
-        || id.getName().startsWith("vertx.net.client.") || id.getName().equals("vertx.sql.processing.pending")));
+    // and of no use to an operator beyond what the body limits already bound
+    registry.config().meterFilter(MeterFilter.deny(id -> UNUSED_HTTP_SERVER_METERS.contains(id.getName())));
     registry.config().meterFilter(LatencyBuckets.FILTER);
     new JvmMemoryMetrics().bindTo(registry);
     gc.bindTo(registry);
