@@ -117,6 +117,24 @@ class LogFormatTest {
     assertTrue(lines.get(0).endsWith("DEBUG Surge - wanted"), lines.get(0));
   }
 
+  @Test
+  void micrometersGaugeReRegistrationWarningIsDroppedAndItsOtherWarningsKept() throws Exception {
+    configure("text");
+    Logger micrometer = LoggerFactory.getLogger(GaugeReRegistrationFilter.LOGGER);
+
+    // as Micrometer words it when a second Vert.x server or client registers the same gauge
+    micrometer.warn("This Gauge has been already registered (MeterId{name='vertx.net.client.active.connections', "
+        + "tags=[]}), the registration will be ignored. Note that subsequent logs will be logged at debug level.");
+    micrometer.warn("A MeterFilter is being configured after a Meter has been registered to this registry.");
+    LoggerFactory.getLogger("io.surge.Surge").warn("This Gauge has been already registered, says Surge");
+
+    List<String> lines = lines();
+    assertEquals(2, lines.size(), () -> String.join("\n", lines));
+    assertTrue(lines.get(0).endsWith("WARN MeterRegistry - A MeterFilter is being configured after a Meter has been "
+        + "registered to this registry."), lines.get(0));
+    assertTrue(lines.get(1).endsWith("WARN Surge - This Gauge has been already registered, says Surge"), lines.get(1));
+  }
+
   private void configure(String format) throws Exception {
     System.setProperty("SURGE_LOG_FORMAT", format);
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
