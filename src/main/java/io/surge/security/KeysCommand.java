@@ -1,37 +1,30 @@
 package io.surge.security;
 
 import io.surge.config.ConfigException;
-import io.surge.config.SurgeConfig;
-import io.surge.db.Migrations;
-import io.surge.db.Postgres;
+import io.surge.db.DatabaseOptions;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /** {@code surge keys create|list|revoke}: the admin API's key management, straight against the database. */
 @Command(name = "keys", mixinStandardHelpOptions = true, description = "Create, list and revoke API keys in the database named by the configuration.",
     subcommands = {KeysCommand.CreateKey.class, KeysCommand.ListKeys.class, KeysCommand.RevokeKey.class})
 public final class KeysCommand implements Runnable {
-  @Option(names = "--config", description = "Configuration file (default: SURGE_CONFIG, ./conf/surge.json or built-in).")
-  Path config;
-
-  @Option(names = "--pg-url", description = "PostgreSQL URL (default: SURGE_PG_URL or the configuration's pg.url).")
-  String pgUrl;
+  @Mixin
+  DatabaseOptions database;
 
   @Spec
   CommandSpec spec;
@@ -47,26 +40,19 @@ public final class KeysCommand implements Runnable {
     PrintWriter err = spec.commandLine().getErr();
     String url;
     try {
-      SurgeConfig surgeConfig = SurgeConfig.load(config, null, System.getenv());
-      url = pgUrl != null ? pgUrl : surgeConfig.pg().url();
+      url = database.url();
     } catch (ConfigException e) {
       err.println("surge: " + e.getMessage());
       return 2;
     }
-    Vertx vertx = Vertx.vertx();
     try {
-      Pool pool = Postgres.pool(vertx, url, 1);
-      Object answer = Migrations.applyCreatingDatabase(vertx, url, pool)
-          .compose(v -> action.apply(new KeyStore(pool)))
-          .eventually(pool::close)
-          .await(30, TimeUnit.SECONDS);
+      Object answer = DatabaseOptions.onMigrated(url, Duration.ofSeconds(30),
+          (pool, schema) -> action.apply(new KeyStore(pool)));
       out.println(answer);
       return 0;
     } catch (Exception e) {
       err.println("surge keys: " + e.getMessage());
       return 1;
-    } finally {
-      vertx.close().await();
     }
   }
 
