@@ -7,7 +7,6 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Headers;
 
 import java.time.Instant;
 import java.util.List;
@@ -46,7 +45,7 @@ public final class PersistSpans {
   public void persisted(List<ConsumerRecord<byte[], byte[]>> records, Instant started) {
     Instant ended = Instant.now();
     for (ConsumerRecord<byte[], byte[]> record : records) {
-      Context parent = parent(record.headers());
+      Context parent = KafkaTraceHeaders.parentOf(propagator, record.headers());
       if (parent == null) {
         continue;
       }
@@ -59,10 +58,5 @@ public final class PersistSpans {
           .setAttribute(DB_SYSTEM, "postgresql").setAttribute(DB_OPERATION, "INSERT")
           .startSpan().end(ended);
     }
-  }
-
-  /** The record's trace context, or null when it carries none. */
-  Context parent(Headers headers) {
-    return KafkaTraceHeaders.parentOf(propagator, headers);
   }
 }
